@@ -1,0 +1,71 @@
+"""The `dialer-app` command: opens the app by default; subcommands for the rest."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from dialer_app import APP_DISPLAY_NAME, __version__
+from dialer_app.paths import AppPaths
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dialer-app",
+        description=f"{APP_DISPLAY_NAME}: a desktop softphone for sales reps. "
+        "With no subcommand it opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"dialer-app {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="keep the database, settings, logs and recordings in DIR "
+        "(also: environment variable DIALER_APP_DATA_DIR)",
+    )
+    parser.add_argument(
+        "--demo", action="store_true", help="load the demo team and use the built-in demo line"
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    commands.add_parser("run", help="open the app (the default)")
+    commands.add_parser(
+        "doctor", help="check the database, keyring, audio devices, data folder and line"
+    )
+    commands.add_parser("seed-demo", help="add the demo team to the database and exit")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from dialer_app.logging_setup import configure_logging
+
+    paths = AppPaths.resolve(args.data_dir)
+    configure_logging(paths, verbose=args.verbose)
+    command = args.command or "run"
+    if command == "doctor":
+        from dialer_app.doctor import doctor
+
+        return doctor(paths)
+    if command == "seed-demo":
+        return _seed_demo(paths)
+    from dialer_app.app import run_app
+
+    return run_app(paths, demo=args.demo)
+
+
+def _seed_demo(paths: AppPaths) -> int:
+    from dialer_app.db.database import open_database
+    from dialer_app.db.errors import DatabaseProblem
+    from dialer_app.demo.seed import seed_demo
+
+    try:
+        database = open_database(paths.database)
+    except DatabaseProblem as exc:
+        print(f"dialer-app: {exc}", file=sys.stderr)
+        return 2
+    with database.sessions.begin() as session:
+        added = seed_demo(session)
+    database.close()
+    print("demo team added" if added else "demo team already present")
+    return 0

@@ -1,0 +1,1 @@
+"""SQLAlchemy 2 models, the database opener (with Alembic upgrades) and repositories."""

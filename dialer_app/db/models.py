@@ -1,0 +1,219 @@
+"""The local database schema (SQLAlchemy 2 typed ORM). Alembic migrations mirror it.
+
+Every row that syncs to the team server has a client-made ``uuid`` and ``updated_at``,
+so pushes are idempotent (DESIGN.md section 4). Integer ``id`` keys keep joins and
+full-text search cheap locally.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid as uuid_module
+from datetime import UTC, date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def new_uuid() -> str:
+    return str(uuid_module.uuid4())
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class SyncedMixin:
+    """Columns every synced record carries."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utc_now, onupdate=utc_now
+    )
+
+
+class PhoneKind(enum.StrEnum):
+    OFFICE = "office"
+    MOBILE = "mobile"
+    HOME = "home"
+    OTHER = "other"
+
+
+class StepType(enum.StrEnum):
+    PHONE = "phone"
+    EMAIL = "email"
+    OTHER = "other"
+    INTEGRATION = "integration"
+
+
+class MembershipState(enum.StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+    FINISHED = "finished"
+    REMOVED = "removed"
+
+
+def _enum(kind: type[enum.StrEnum], name: str) -> Enum:
+    # Store the values ("office"), not the member names, and keep SQLite free of CHECKs
+    # that a future value would break.
+    return Enum(
+        kind,
+        name=name,
+        native_enum=False,
+        create_constraint=False,
+        length=16,
+        values_callable=lambda members: [m.value for m in members],
+    )
+
+
+class Account(SyncedMixin, Base):
+    """A company the team sells to."""
+
+    __tablename__ = "accounts"
+
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    domain: Mapped[str | None] = mapped_column(String(200))
+
+    people: Mapped[list[Person]] = relationship(back_populates="account")
+
+
+class Person(SyncedMixin, Base):
+    """Someone a rep may call; calls are only ever logged to a Person (seed 000)."""
+
+    __tablename__ = "people"
+
+    first_name: Mapped[str] = mapped_column(String(100), default="")
+    last_name: Mapped[str] = mapped_column(String(100), default="")
+    title: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320), index=True)
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), index=True)
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    city: Mapped[str | None] = mapped_column(String(100))
+    state: Mapped[str | None] = mapped_column(String(100))
+    country: Mapped[str | None] = mapped_column(String(100))
+    crm_id: Mapped[str | None] = mapped_column(String(100))
+    do_not_contact: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    account: Mapped[Account | None] = relationship(back_populates="people")
+    phone_numbers: Mapped[list[PhoneNumber]] = relationship(
+        back_populates="person",
+        order_by="PhoneNumber.position",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class PhoneNumber(SyncedMixin, Base):
+    """One of a person's numbers, E.164 for dialling, the original text for display."""
+
+    __tablename__ = "phone_numbers"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[PhoneKind] = mapped_column(_enum(PhoneKind, "phone_kind"))
+    e164: Mapped[str] = mapped_column(String(16), index=True)
+    extension: Mapped[str | None] = mapped_column(String(16))
+    original: Mapped[str] = mapped_column(String(64), default="")
+    digits: Mapped[str] = mapped_column(String(16), index=True)
+    """E.164 without '+', for 'any digits of any number' search."""
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    person: Mapped[Person] = relationship(back_populates="phone_numbers")
+
+
+class Cadence(SyncedMixin, Base):
+    """A sequence of steps (phone, email, other, integration) over days."""
+
+    __tablename__ = "cadences"
+
+    name: Mapped[str] = mapped_column(String(200))
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    steps: Mapped[list[CadenceStep]] = relationship(
+        back_populates="cadence",
+        order_by="(CadenceStep.day, CadenceStep.position)",
+        cascade="all, delete-orphan",
+    )
+
+
+class CadenceStep(SyncedMixin, Base):
+    __tablename__ = "cadence_steps"
+
+    cadence_id: Mapped[int] = mapped_column(
+        ForeignKey("cadences.id", ondelete="CASCADE"), index=True
+    )
+    step_type: Mapped[StepType] = mapped_column(_enum(StepType, "step_type"))
+    day: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    """Order of steps that share a day."""
+    name: Mapped[str] = mapped_column(String(200))
+    instructions: Mapped[str] = mapped_column(Text, default="")
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    cadence: Mapped[Cadence] = relationship(back_populates="steps")
+
+
+class CadenceMembership(SyncedMixin, Base):
+    """A person on a cadence, with where they are in it."""
+
+    __tablename__ = "cadence_memberships"
+    __table_args__ = (UniqueConstraint("cadence_id", "person_id"),)
+
+    cadence_id: Mapped[int] = mapped_column(
+        ForeignKey("cadences.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    current_step_id: Mapped[int | None] = mapped_column(ForeignKey("cadence_steps.id"))
+    state: Mapped[MembershipState] = mapped_column(
+        _enum(MembershipState, "membership_state"), default=MembershipState.ACTIVE
+    )
+    added_on: Mapped[date] = mapped_column(Date)
+
+    cadence: Mapped[Cadence] = relationship()
+    person: Mapped[Person] = relationship()
+    current_step: Mapped[CadenceStep | None] = relationship()
+
+
+class _TeamOptionMixin(SyncedMixin):
+    """A team-defined dropdown option: dispositions and sentiments share this shape."""
+
+    name: Mapped[str] = mapped_column(String(100))
+    default_key: Mapped[str | None] = mapped_column(String(50), unique=True)
+    """Key of the shipped default this row came from (None for team-made options)."""
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Disposition(_TeamOptionMixin, Base):
+    __tablename__ = "dispositions"
+
+
+class Sentiment(_TeamOptionMixin, Base):
+    __tablename__ = "sentiments"

@@ -1,0 +1,1 @@
+"""The built-in demo team: lets a new rep try everything without a Twilio account."""

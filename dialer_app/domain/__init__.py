@@ -1,0 +1,1 @@
+"""Pure domain rules: no Qt, no pjsua2, no SQLAlchemy (enforced by ruff)."""

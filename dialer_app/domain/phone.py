@@ -1,0 +1,177 @@
+"""Phone numbers: parse anything a rep types or pastes, dial E.164, keep extensions apart.
+
+Twilio (and every trunk) wants E.164: ``+`` country code, national number, at most
+15 digits. Extensions are not part of E.164 (seed 002), so they are kept separately
+and sent as DTMF after the call connects.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberFormat
+
+_E164_RE = re.compile(r"^\+[1-9]\d{6,14}$")
+_EXCEL_FORMULA_RE = re.compile(r'^=\s*"(.*)"$')
+_DIALABLE = frozenset("0123456789+*#")
+_EXTENSION_SPLIT_RE = re.compile(r"\s*(?:;\s*ext=|ext\.?|extension|x)\s*(\d+)\s*$", re.IGNORECASE)
+
+
+class PhoneNumberError(ValueError):
+    """A number that cannot be dialled; ``str(error)`` is a message for the rep."""
+
+
+@dataclass(frozen=True)
+class PhoneNumber:
+    """A dialable number: E.164 plus the bits a person needs to read it."""
+
+    e164: str
+    extension: str | None
+    region: str | None
+    national: str
+    international: str
+
+    @property
+    def country_code(self) -> int:
+        return phonenumbers.parse(self.e164).country_code or 0
+
+
+def is_e164(text: str) -> bool:
+    return bool(_E164_RE.match(text))
+
+
+def clean_pasted_text(text: str) -> str:
+    """Undo what spreadsheets and links wrap numbers in: ``="+1..."``, ``tel:``, ``callto:``."""
+    text = text.strip().replace("\u00a0", " ")
+    match = _EXCEL_FORMULA_RE.match(text)
+    if match:
+        text = match.group(1).strip()
+    lowered = text.lower()
+    for scheme in ("tel:", "callto:", "sip:"):
+        if lowered.startswith(scheme):
+            text = text[len(scheme) :].lstrip("/")
+            break
+    return text
+
+
+def split_extension(text: str) -> tuple[str, str | None]:
+    """``'+1 404 555 1234 ext. 12'`` -> ``('+1 404 555 1234', '12')``."""
+    match = _EXTENSION_SPLIT_RE.search(text)
+    if match and match.start() > 0:
+        return text[: match.start()].strip(), match.group(1)
+    return text.strip(), None
+
+
+def dialable_characters(text: str) -> str:
+    """Keep only what a dial pad can send: digits, ``*``, ``#`` and a leading ``+``."""
+    kept = [ch for ch in clean_pasted_text(text) if ch in _DIALABLE]
+    plus = bool(kept) and kept[0] == "+"
+    body = "".join(ch for ch in kept if ch != "+")
+    return ("+" if plus else "") + body
+
+
+def region_name(region: str) -> str:
+    """A readable name for an ISO region (phonenumbers has none without its 99 MB geocoder)."""
+    return _REGION_NAMES.get(region.upper(), region.upper())
+
+
+_REGION_NAMES = {
+    "US": "the United States",
+    "CA": "Canada",
+    "GB": "the United Kingdom",
+    "DE": "Germany",
+    "FR": "France",
+    "IE": "Ireland",
+    "AU": "Australia",
+    "ES": "Spain",
+    "IT": "Italy",
+    "NL": "the Netherlands",
+}
+
+
+def parse_number(text: str, default_region: str = "US") -> PhoneNumber:
+    """Parse a typed or pasted number into E.164; raise PhoneNumberError with a clear reason."""
+    cleaned = clean_pasted_text(text)
+    if not cleaned:
+        raise PhoneNumberError("Enter a phone number to dial.")
+    if re.search(r"[A-Za-z]", _EXTENSION_SPLIT_RE.sub("", cleaned)):
+        raise PhoneNumberError(
+            f"“{text.strip()}” is not a phone number: use digits, for example +1 404 555 1234."
+        )
+    region = default_region.upper() if default_region else "US"
+    try:
+        parsed = phonenumbers.parse(cleaned, region)
+    except NumberParseException as exc:
+        raise PhoneNumberError(_parse_error_message(text.strip(), exc)) from exc
+    if not phonenumbers.is_possible_number(parsed):
+        raise PhoneNumberError(
+            f"“{text.strip()}” has the wrong number of digits for "
+            f"{region_name(phonenumbers.region_code_for_number(parsed) or region)}: "
+            "check it, or add the country code (for example +44 for the UK)."
+        )
+    if not phonenumbers.is_valid_number(parsed):
+        where = phonenumbers.region_code_for_country_code(parsed.country_code or 0)
+        raise PhoneNumberError(
+            f"“{text.strip()}” is not a valid number in {region_name(where)}: "
+            "check the digits, or add the country code (for example +44 for the UK)."
+        )
+    return PhoneNumber(
+        e164=phonenumbers.format_number(parsed, PhoneNumberFormat.E164),
+        extension=parsed.extension or None,
+        region=phonenumbers.region_code_for_number(parsed),
+        national=phonenumbers.format_number(parsed, PhoneNumberFormat.NATIONAL),
+        international=phonenumbers.format_number(parsed, PhoneNumberFormat.INTERNATIONAL),
+    )
+
+
+def _parse_error_message(text: str, exc: NumberParseException) -> str:
+    kind = exc.error_type
+    if kind == NumberParseException.INVALID_COUNTRY_CODE:
+        return f"“{text}” starts with an unknown country code: check the digits after the +."
+    if kind in (NumberParseException.TOO_SHORT_NSN, NumberParseException.TOO_SHORT_AFTER_IDD):
+        return f"“{text}” is too short to be a phone number."
+    if kind == NumberParseException.TOO_LONG:
+        return f"“{text}” is too long to be a phone number (E.164 allows at most 15 digits)."
+    return f"“{text}” is not a phone number: use digits, for example +1 404 555 1234."
+
+
+def format_for_display(e164: str, home_region: str = "US") -> str:
+    """National format for numbers in the rep's own country, international otherwise."""
+    try:
+        parsed = phonenumbers.parse(e164, None)
+    except NumberParseException:
+        return e164
+    if phonenumbers.region_code_for_number(parsed) == home_region.upper():
+        return phonenumbers.format_number(parsed, PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(parsed, PhoneNumberFormat.INTERNATIONAL)
+
+
+def format_as_you_type(text: str, region: str = "US") -> str:
+    """Live dial-pad formatting; falls back to the raw characters when ``*``/``#`` are present."""
+    chars = dialable_characters(text)
+    if not chars or "*" in chars or "#" in chars:
+        return chars
+    formatter = phonenumbers.AsYouTypeFormatter(region.upper() or "US")
+    shown = ""
+    for ch in chars:
+        shown = formatter.input_digit(ch)
+    return shown
+
+
+def time_zones_for(e164: str) -> tuple[str, ...]:
+    """IANA zones the number may be in (one for most numbers, several for big countries)."""
+    from phonenumbers import timezone
+
+    try:
+        parsed = phonenumbers.parse(e164, None)
+    except NumberParseException:
+        return ()
+    zones = tuple(z for z in timezone.time_zones_for_number(parsed) if z != "Etc/Unknown")
+    return zones
+
+
+def digits_only(text: str) -> str:
+    """Digits for search: ``'+44 20 7183'`` -> ``'44207183'``."""
+    return "".join(ch for ch in text if ch.isdigit())

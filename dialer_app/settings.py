@@ -1,0 +1,111 @@
+"""The rep's settings: declared once, typed, with defaults and versioned upgrades.
+
+Stored as JSON in the platformdirs config folder. Secrets never live here: they go
+through :mod:`dialer_app.secrets`. Unknown keys (written by a newer version) are kept
+so that saving from an older version does not lose them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+SETTINGS_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every option with its default. Add a field here and it exists everywhere."""
+
+    default_region: str = "US"
+    """ISO country used to read numbers typed without +country code."""
+    use_popped_out_logger: bool = True
+    """Open the call logger as its own window instead of a tab (seed 000)."""
+    team_server_url: str = ""
+    """The team server this app syncs to; empty means offline only."""
+    default_line: str = ""
+    """Name of the line used to dial; empty means the built-in demo line."""
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    """Keys this version does not know (kept when saving)."""
+
+    def with_changes(self, **changes: Any) -> Settings:
+        return replace(self, **changes)
+
+
+def _upgrade_0_to_1(raw: dict[str, Any]) -> dict[str, Any]:
+    # Version 0 (unversioned prototypes) called the region "region".
+    if "region" in raw and "default_region" not in raw:
+        raw["default_region"] = raw.pop("region")
+    return raw
+
+
+_UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {0: _upgrade_0_to_1}
+
+
+def settings_from_dict(raw: dict[str, Any]) -> Settings:
+    """Build Settings from stored JSON, upgrading old versions and dropping bad values."""
+    data = dict(raw)
+    version = int(data.pop("version", 0))
+    while version < SETTINGS_VERSION:
+        data = _UPGRADES[version](data)
+        version += 1
+    defaults = Settings()
+    known = {f.name: f for f in fields(Settings) if f.name != "extra"}
+    values: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in known:
+            extra[key] = value
+            continue
+        expected = type(getattr(defaults, key))
+        if isinstance(value, expected):
+            values[key] = value
+        else:
+            log.warning("setting %s has an invalid value %r; using the default", key, value)
+    return Settings(**values, extra=extra)
+
+
+def settings_to_dict(settings: Settings) -> dict[str, Any]:
+    data = asdict(settings)
+    extra = data.pop("extra")
+    return {**extra, **data, "version": SETTINGS_VERSION}
+
+
+def load_settings(path: Path) -> Settings:
+    """Read settings; a missing or unreadable file gives the defaults (the file is kept aside)."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Settings()
+    except (OSError, ValueError) as exc:
+        backup = path.with_suffix(".broken.json")
+        log.warning("settings file %s is unreadable (%s); kept as %s", path, exc, backup)
+        with contextlib.suppress(OSError):
+            path.replace(backup)
+        return Settings()
+    if not isinstance(raw, dict):
+        return Settings()
+    return settings_from_dict(raw)
+
+
+def save_settings(path: Path, settings: Settings) -> None:
+    """Write atomically so a crash mid-save never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = json.dumps(settings_to_dict(settings), indent=2, sort_keys=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".settings-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(payload)
+        Path(tmp).replace(path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

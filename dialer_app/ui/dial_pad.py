@@ -1,0 +1,212 @@
+"""The dial pad: number field with live formatting, keypad, extension field and Dial."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRegularExpression, Qt, Signal
+from PySide6.QtGui import QFont, QKeyEvent, QRegularExpressionValidator
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dialer_app.domain.dial_entry import KEYPAD_CHARACTERS, DialEntry
+
+_KEYS: tuple[tuple[str, str], ...] = (
+    ("1", ""),
+    ("2", "ABC"),
+    ("3", "DEF"),
+    ("4", "GHI"),
+    ("5", "JKL"),
+    ("6", "MNO"),
+    ("7", "PQRS"),
+    ("8", "TUV"),
+    ("9", "WXYZ"),
+    ("*", ""),
+    ("0", "+"),
+    ("#", ""),
+)
+
+
+class DialPad(QWidget):
+    """Emits ``dial_requested(number_text, extension)``; knows nothing about calling."""
+
+    dial_requested = Signal(str, str)
+    number_changed = Signal(str)
+
+    def __init__(self, region: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("dialPad")
+        self._entry = DialEntry()
+        self._region = region
+
+        self.person_label = QLabel("")
+        self.person_label.setObjectName("dialPersonLabel")
+        self.person_label.setWordWrap(True)
+
+        self.number_edit = QLineEdit()
+        self.number_edit.setObjectName("numberEdit")
+        self.number_edit.setPlaceholderText("Type or paste a number")
+        self.number_edit.setAccessibleName("Phone number")
+        big = QFont(self.number_edit.font())
+        big.setPointSizeF(big.pointSizeF() * 1.5)
+        self.number_edit.setFont(big)
+        self.number_edit.setClearButtonEnabled(True)
+        self.number_edit.textEdited.connect(self._on_text_edited)
+        self.number_edit.returnPressed.connect(self.request_dial)
+
+        self.extension_edit = QLineEdit()
+        self.extension_edit.setObjectName("extensionEdit")
+        self.extension_edit.setPlaceholderText("Ext.")
+        self.extension_edit.setAccessibleName("Extension")
+        self.extension_edit.setMaximumWidth(70)
+        self.extension_edit.setValidator(
+            QRegularExpressionValidator(QRegularExpression(r"[0-9*#]{0,10}"), self)
+        )
+        self.extension_edit.setToolTip("Sent as keypad tones after the call connects")
+        self.extension_edit.textEdited.connect(self._on_extension_edited)
+
+        number_row = QHBoxLayout()
+        number_row.addWidget(self.number_edit, 1)
+        number_row.addWidget(self.extension_edit)
+
+        keypad = QGridLayout()
+        keypad.setSpacing(6)
+        self.key_buttons: dict[str, QToolButton] = {}
+        for index, (key, letters) in enumerate(_KEYS):
+            button = QToolButton()
+            button.setText(f"{key}\n{letters}" if letters else key)
+            button.setObjectName(f"key_{'star' if key == '*' else 'hash' if key == '#' else key}")
+            button.setAccessibleName(f"Key {key}")
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+            button.setMinimumSize(56, 44)
+            button.clicked.connect(lambda _=False, k=key: self.press(k))
+            keypad.addWidget(button, index // 3, index % 3)
+            self.key_buttons[key] = button
+
+        self.plus_button = QToolButton()
+        self.plus_button.setText("+")
+        self.plus_button.setObjectName("key_plus")
+        self.plus_button.setToolTip("Country code prefix (+)")
+        self.plus_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.plus_button.clicked.connect(lambda: self.press("+"))
+        self.backspace_button = QToolButton()
+        self.backspace_button.setText("⌫")
+        self.backspace_button.setObjectName("key_backspace")
+        self.backspace_button.setToolTip("Delete the last digit (Backspace)")
+        self.backspace_button.setAccessibleName("Backspace")
+        self.backspace_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.backspace_button.clicked.connect(self.backspace)
+        self.backspace_button.setAutoRepeat(True)
+        extras = QHBoxLayout()
+        extras.addWidget(self.plus_button)
+        extras.addStretch(1)
+        extras.addWidget(self.backspace_button)
+
+        self.dial_button = QPushButton("Dial")
+        self.dial_button.setObjectName("dialButton")
+        self.dial_button.setToolTip("Call this number (Enter or Ctrl+Enter)")
+        self.dial_button.setMinimumHeight(40)
+        self.dial_button.setStyleSheet(
+            "QPushButton#dialButton { background: #1f9d55; color: white; font-weight: bold;"
+            " border-radius: 6px; } QPushButton#dialButton:disabled { background: #9bbfa8; }"
+        )
+        self.dial_button.clicked.connect(self.request_dial)
+
+        self.message_label = QLabel("")
+        self.message_label.setObjectName("dialMessage")
+        self.message_label.setWordWrap(True)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.person_label)
+        layout.addLayout(number_row)
+        layout.addLayout(keypad, 1)
+        layout.addLayout(extras)
+        layout.addWidget(self.dial_button)
+        layout.addWidget(self.message_label)
+        self.setFocusProxy(self.number_edit)
+        self._refresh()
+
+    # -- state -------------------------------------------------------------------------
+    @property
+    def number_text(self) -> str:
+        return self.number_edit.text()
+
+    @property
+    def extension(self) -> str:
+        return self.extension_edit.text()
+
+    def set_region(self, region: str) -> None:
+        self._region = region
+        self._refresh()
+
+    def set_number(self, text: str, *, extension: str | None = None, person: str = "") -> None:
+        """Pre-fill from a person's record (or anything else that is not typing)."""
+        self._entry.clear()
+        self._entry.set_text(text)
+        if extension is not None:
+            self._entry.extension = extension
+        self.person_label.setText(person)
+        self.clear_message()
+        self._refresh()
+
+    def clear(self) -> None:
+        self._entry.clear()
+        self.person_label.clear()
+        self.clear_message()
+        self._refresh()
+
+    def show_message(self, text: str, *, error: bool = False) -> None:
+        self.message_label.setStyleSheet("color: #c0392b;" if error else "")
+        self.message_label.setText(text)
+
+    def clear_message(self) -> None:
+        self.message_label.clear()
+
+    # -- input -------------------------------------------------------------------------
+    def press(self, key: str) -> None:
+        self._entry.press(key)
+        self.person_label.clear()
+        self._refresh()
+
+    def backspace(self) -> None:
+        self._entry.backspace()
+        self._refresh()
+
+    def request_dial(self) -> None:
+        self.dial_requested.emit(self.number_edit.text(), self.extension_edit.text())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        text = event.text()
+        if text and text in KEYPAD_CHARACTERS:
+            self.press(text)
+            return
+        if event.key() == Qt.Key.Key_Backspace:
+            self.backspace()
+            return
+        super().keyPressEvent(event)
+
+    def _on_text_edited(self, text: str) -> None:
+        self._entry.set_text(text)
+        self.person_label.clear()
+        self._refresh()
+
+    def _on_extension_edited(self, text: str) -> None:
+        self._entry.extension = text
+
+    def _refresh(self) -> None:
+        shown = self._entry.display(self._region)
+        if self.number_edit.text() != shown:
+            self.number_edit.setText(shown)
+        self.number_edit.setCursorPosition(len(shown))
+        if self.extension_edit.text() != self._entry.extension:
+            self.extension_edit.setText(self._entry.extension)
+        self.dial_button.setEnabled(not self._entry.is_empty())
+        self.number_changed.emit(shown)

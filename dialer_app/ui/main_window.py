@@ -1,0 +1,240 @@
+"""The main window: dial pad, people list, line status. Keyboard-first."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QWidget,
+)
+
+from dialer_app import APP_DISPLAY_NAME, __version__
+from dialer_app.db.people_reader import PersonRow
+from dialer_app.domain.line_status import LineStatus
+from dialer_app.domain.phone import PhoneNumber
+from dialer_app.secrets import KeyringStatus, SecretStore
+from dialer_app.services.calls import CallService
+from dialer_app.services.people import PeopleService
+from dialer_app.settings import Settings
+from dialer_app.ui.dial_pad import DialPad
+from dialer_app.ui.line_indicator import LineIndicator
+from dialer_app.ui.people_model import PeopleTableModel
+from dialer_app.ui.people_panel import PeoplePanel
+from dialer_app.ui.settings_dialog import SettingsDialog
+
+
+@dataclass
+class MainWindowDeps:
+    """What the window needs from the composition root (app.py)."""
+
+    settings: Settings
+    save_settings: Callable[[Settings], None]
+    people: PeopleService
+    calls: CallService
+    secrets: SecretStore
+
+
+class MainWindow(QMainWindow):
+    keyring_status_ready = Signal(object)  # KeyringStatus, from a worker thread
+
+    def __init__(self, deps: MainWindowDeps, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._deps = deps
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(APP_DISPLAY_NAME)
+        self.resize(980, 620)
+
+        region = deps.settings.default_region
+        self.dial_pad = DialPad(region)
+        self.people_model = PeopleTableModel(deps.people, region, self)
+        self.people_panel = PeoplePanel(self.people_model)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.dial_pad)
+        splitter.addWidget(self.people_panel)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([300, 680])
+        self.setCentralWidget(splitter)
+
+        self.line_indicator = LineIndicator()
+        self.statusBar().addPermanentWidget(self.line_indicator)
+        self.keyring_label = QLabel("")
+        self.keyring_label.setObjectName("keyringLabel")
+        self.statusBar().addPermanentWidget(self.keyring_label)
+
+        self.actions_by_name: dict[str, QAction] = {}
+        self._build_actions()
+
+        self.dial_pad.dial_requested.connect(deps.calls.dial)
+        deps.calls.dial_refused.connect(lambda text: self.dial_pad.show_message(text, error=True))
+        deps.calls.dial_started.connect(self._on_dial_started)
+        deps.calls.line_status_changed.connect(self.line_indicator.show_status)
+        self.people_panel.person_chosen.connect(self.load_person)
+
+        self.line_indicator.show_status(deps.calls.line_status)
+        self.keyring_status_ready.connect(self._show_keyring_status)
+        self.check_keyring()
+        self.people_panel.search_now()
+        self.dial_pad.setFocus()
+
+    # -- actions -----------------------------------------------------------------------
+    def _add_action(
+        self, name: str, text: str, shortcuts: list[QKeySequence | str], slot: Callable[[], object]
+    ) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(f"action_{name}")
+        action.setShortcuts([QKeySequence(s) for s in shortcuts])
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        self.actions_by_name[name] = action
+        return action
+
+    def _build_actions(self) -> None:
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        file_menu.addAction(
+            self._add_action("settings", "&Settings…", ["Ctrl+,"], self.open_settings)
+        )
+        file_menu.addSeparator()
+        file_menu.addAction(self._add_action("quit", "&Quit", ["Ctrl+Q"], self.close))
+
+        call_menu = menu.addMenu("&Call")
+        call_menu.addAction(
+            self._add_action(
+                "dial", "&Dial", ["Ctrl+Return", "Ctrl+Enter"], self.dial_pad.request_dial
+            )
+        )
+        call_menu.addAction(
+            self._add_action("focus_dial_pad", "Go to &dial pad", ["Ctrl+L"], self.focus_dial_pad)
+        )
+        call_menu.addAction(
+            self._add_action(
+                "clear_number", "&Clear number", ["Ctrl+Backspace"], self.dial_pad.clear
+            )
+        )
+
+        people_menu = menu.addMenu("&People")
+        people_menu.addAction(
+            self._add_action(
+                "search_people", "&Search people", ["Ctrl+K", "Ctrl+F"], self.focus_search
+            )
+        )
+        people_menu.addAction(
+            self._add_action(
+                "call_selected",
+                "Put selected person on the &dial pad",
+                ["Ctrl+P"],
+                self.load_selected_person,
+            )
+        )
+
+        help_menu = menu.addMenu("&Help")
+        help_menu.addAction(
+            self._add_action("shortcuts", "&Keyboard shortcuts", ["F1"], self.show_shortcuts)
+        )
+        help_menu.addAction(
+            self._add_action("about", f"&About {APP_DISPLAY_NAME}", [], self.show_about)
+        )
+
+    def shortcut_table(self) -> list[tuple[str, str]]:
+        """(action, shortcuts) for the help dialog; one source of truth with the menus."""
+        rows = []
+        for action in self.actions_by_name.values():
+            keys = ", ".join(
+                s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts()
+            )
+            if keys:
+                rows.append((action.text().replace("&", "").rstrip("…"), keys))
+        rows.append(("Dial the number field", "Enter"))
+        rows.append(("Put the highlighted person on the dial pad", "Enter in the list"))
+        return rows
+
+    # -- slots -------------------------------------------------------------------------
+    def focus_dial_pad(self) -> None:
+        self.dial_pad.number_edit.setFocus()
+        self.dial_pad.number_edit.selectAll()
+
+    def focus_search(self) -> None:
+        self.people_panel.search_edit.setFocus()
+        self.people_panel.search_edit.selectAll()
+
+    def load_selected_person(self) -> None:
+        person = self.people_panel.selected_person()
+        if person is not None:
+            self.load_person(person)
+
+    def load_person(self, person: PersonRow) -> None:
+        if not person.phone_e164:
+            self.dial_pad.clear()
+            self.dial_pad.show_message(f"{person.name} has no phone number.", error=True)
+            return
+        label = f"{person.name} · {person.account}" if person.account else person.name
+        self.dial_pad.set_number(
+            person.phone_e164, extension=person.phone_extension or "", person=label
+        )
+        self.dial_pad.number_edit.setFocus()
+
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self._deps.settings, self._deps.secrets, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        self.apply_settings(dialog.result_settings())
+
+    def apply_settings(self, settings: Settings) -> None:
+        self._deps.settings = settings
+        self._deps.save_settings(settings)
+        self._deps.calls.set_region(settings.default_region)
+        self.dial_pad.set_region(settings.default_region)
+        self.people_model.set_region(settings.default_region)
+        self.check_keyring()
+
+    def show_shortcuts(self) -> None:
+        rows = "".join(
+            f"<tr><td>{name}</td><td><b>{keys}</b></td></tr>"
+            for name, keys in self.shortcut_table()
+        )
+        QMessageBox.information(
+            self, "Keyboard shortcuts", f"<table cellpadding='3'>{rows}</table>"
+        )
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            f"About {APP_DISPLAY_NAME}",
+            f"{APP_DISPLAY_NAME} {__version__}<br>A desktop softphone for sales reps.",
+        )
+
+    def _on_dial_started(self, number: PhoneNumber) -> None:
+        self.dial_pad.show_message(f"Calling {number.international}…")
+
+    def show_line_status(self, status: LineStatus) -> None:
+        self.line_indicator.show_status(status)
+
+    def check_keyring(self) -> None:
+        """Probe the keyring off the GUI thread (D-Bus may be slow) and show the result."""
+        secrets = self._deps.secrets
+        threading.Thread(
+            target=lambda: self.keyring_status_ready.emit(secrets.status()),
+            name="keyring-probe",
+            daemon=True,
+        ).start()
+
+    def _show_keyring_status(self, status: KeyringStatus) -> None:
+        self.keyring_label.setText(
+            "" if status.usable else "🔑 No keyring: secrets for this session only"
+        )
+        self.keyring_label.setToolTip(status.message)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        event.accept()
