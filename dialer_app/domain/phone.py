@@ -105,10 +105,15 @@ def parse_number(text: str, default_region: str = "US") -> PhoneNumber:
         parsed = phonenumbers.parse(cleaned, region)
     except NumberParseException as exc:
         raise PhoneNumberError(_parse_error_message(text.strip(), exc)) from exc
-    if not phonenumbers.is_possible_number(parsed):
+    possible = phonenumbers.is_possible_number_with_reason(parsed)
+    if possible != phonenumbers.ValidationResult.IS_POSSIBLE:
+        where = region_name(phonenumbers.region_code_for_country_code(parsed.country_code or 0))
+        size = {
+            phonenumbers.ValidationResult.TOO_SHORT: "too short",
+            phonenumbers.ValidationResult.TOO_LONG: "too long",
+        }.get(possible, "the wrong length")
         raise PhoneNumberError(
-            f"“{text.strip()}” has the wrong number of digits for "
-            f"{region_name(phonenumbers.region_code_for_number(parsed) or region)}: "
+            f"“{text.strip()}” is {size} for a number in {where}: "
             "check it, or add the country code (for example +44 for the UK)."
         )
     if not phonenumbers.is_valid_number(parsed):

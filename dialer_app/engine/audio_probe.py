@@ -5,6 +5,10 @@ Only for a process that is not running the SIP engine: pjsua2 allows one endpoin
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 
@@ -17,7 +21,27 @@ class AudioDevice:
     outputs: int
 
 
+@contextlib.contextmanager
+def _quiet_stdout() -> Iterator[None]:
+    """pjlib prints to fd 1 inside libCreate(), before any log level can be set."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
+
+
 def probe_audio_devices() -> list[AudioDevice]:
+    with _quiet_stdout():
+        return _probe()
+
+
+def _probe() -> list[AudioDevice]:
     import pjsua2 as pj
 
     endpoint = pj.Endpoint()

@@ -87,6 +87,7 @@ class DialPad(QWidget):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
             button.setMinimumSize(56, 44)
+            button.setMaximumHeight(64)
             button.clicked.connect(lambda _=False, k=key: self.press(k))
             keypad.addWidget(button, index // 3, index % 3)
             self.key_buttons[key] = button
@@ -127,10 +128,11 @@ class DialPad(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.person_label)
         layout.addLayout(number_row)
-        layout.addLayout(keypad, 1)
+        layout.addLayout(keypad)
         layout.addLayout(extras)
         layout.addWidget(self.dial_button)
         layout.addWidget(self.message_label)
+        layout.addStretch(1)
         self.setFocusProxy(self.number_edit)
         self._refresh()
 

@@ -1,0 +1,120 @@
+"""Alembic against real SQLite files: empty -> head, models == migrations, refusals."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine
+
+from dialer_app.db.database import open_database
+from dialer_app.db.errors import DatabaseCorrupt, NotOurDatabase, SchemaTooNew
+from dialer_app.db.migrate import HEAD_REVISION, migrations_path, stored_revision
+from dialer_app.db.models import Base
+
+
+def _script() -> ScriptDirectory:
+    config = Config()
+    config.set_main_option("script_location", str(migrations_path()))
+    return ScriptDirectory.from_config(config)
+
+
+def test_head_constant_matches_alembic() -> None:
+    assert _script().get_current_head() == HEAD_REVISION
+
+
+def test_empty_to_head_then_schema_matches_models(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    database = open_database(path)
+    assert database.created
+    assert database.revision == HEAD_REVISION
+    database.close()
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        diff = compare_metadata(context, Base.metadata)
+    engine.dispose()
+    assert diff == [], f"models and migrations disagree: {diff}"
+
+
+def test_database_uses_wal_and_defaults_are_seeded(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    database = open_database(path)
+    with database.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("SELECT count(*) FROM dispositions").scalar() >= 6
+    database.close()
+
+
+def test_reopening_at_head_is_a_no_op(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    open_database(path).close()
+    again = open_database(path)
+    assert not again.created
+    again.close()
+    assert not list(tmp_path.glob("*.before-*")), "no backup when nothing was upgraded"
+
+
+def test_newer_database_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    open_database(path).close()
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '9999'")
+    before = path.read_bytes()
+    with pytest.raises(SchemaTooNew) as caught:
+        open_database(path)
+    assert "newer version" in str(caught.value)
+    assert "not changed" in str(caught.value)
+    assert path.read_bytes() == before
+
+
+def test_corrupt_file_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    path.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(DatabaseCorrupt) as caught:
+        open_database(path)
+    assert "not changed" in str(caught.value)
+    assert path.read_bytes() == b"this is not sqlite at all" * 100
+
+
+def test_damaged_sqlite_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    open_database(path).close()
+    data = bytearray(path.read_bytes())
+    data[100:4096] = b"\xff" * (4096 - 100)  # wreck the schema page, keep the header
+    path.write_bytes(bytes(data))
+    with pytest.raises(DatabaseCorrupt):
+        stored_revision(path)
+
+
+def test_another_programs_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
+    with pytest.raises(NotOurDatabase):
+        open_database(path)
+
+
+def test_upgrade_from_an_older_revision_keeps_a_backup(tmp_path: Path) -> None:
+    """Simulate an older app's database: stamp it at an unknown-but-older state by
+    dropping to base, then upgrading again must go through Alembic and back up first."""
+    path = tmp_path / "db.sqlite3"
+    open_database(path).close()
+    config = Config()
+    config.set_main_option("script_location", str(migrations_path()))
+    from alembic import command
+
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "base")
+    engine.dispose()
+    assert stored_revision(path) is None
+    database = open_database(path)
+    assert database.revision == HEAD_REVISION
+    database.close()
