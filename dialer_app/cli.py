@@ -33,6 +33,21 @@ def build_parser() -> argparse.ArgumentParser:
         "doctor", help="check the database, keyring, audio devices, data folder and line"
     )
     commands.add_parser("seed-demo", help="add the demo team to the database and exit")
+    call = commands.add_parser(
+        "call", help="place one call from the command line (exit code 0 only if answered)"
+    )
+    call.add_argument("number", help="the number to call, in any common format")
+    call.add_argument("--line", metavar="NAME", help="line to use (default: the default line)")
+    call.add_argument(
+        "--hangup-after",
+        metavar="S",
+        type=float,
+        default=5.0,
+        help="hang up S seconds after the call is answered (default 5)",
+    )
+    call.add_argument(
+        "--dtmf", metavar="DIGITS", default="", help="keypad tones to send once answered"
+    )
     return parser
 
 
@@ -49,6 +64,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return doctor(paths)
     if command == "seed-demo":
         return _seed_demo(paths)
+    if command == "call":
+        from dialer_app.call_command import place_call
+
+        return place_call(
+            paths, args.number, line_name=args.line, hangup_after=args.hangup_after, dtmf=args.dtmf
+        )
     from dialer_app.app import run_app
 
     return run_app(paths, demo=args.demo)

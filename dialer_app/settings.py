@@ -34,6 +34,16 @@ class Settings:
     """The team server this app syncs to; empty means offline only."""
     default_line: str = ""
     """Name of the line used to dial; empty means the built-in demo line."""
+    lines: list[dict[str, Any]] = field(default_factory=list)
+    """Trunk lines (fields of engine.LineConfig); passwords live in the keyring."""
+    microphone: str = ""
+    """Capture device name; empty means the system default."""
+    speaker: str = ""
+    """Playback device name for call audio; empty means the system default."""
+    ringer: str = ""
+    """Device that plays the ringback tone; empty means the speaker."""
+    ring_timeout_s: int = 45
+    """Stop ringing and report No Answer after this many seconds."""
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
     """Keys this version does not know (kept when saving)."""
 

@@ -5,8 +5,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from dialer_app.app import AppContext
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("DBUS_SESSION_BUS_ADDRESS", "disabled:")
@@ -61,3 +65,14 @@ def no_keyring() -> Iterator[None]:
         yield
     finally:
         keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def context(memory_keyring: object) -> Iterator[AppContext]:
+    """A demo database and settings in the test's own data dir."""
+    from dialer_app.app import open_context
+    from dialer_app.paths import AppPaths
+
+    ctx = open_context(AppPaths.resolve(), demo=True)
+    yield ctx
+    ctx.close()

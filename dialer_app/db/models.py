@@ -16,6 +16,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Enum,
+    Float,
     ForeignKey,
     Integer,
     MetaData,
@@ -217,3 +218,42 @@ class Disposition(_TeamOptionMixin, Base):
 
 class Sentiment(_TeamOptionMixin, Base):
     __tablename__ = "sentiments"
+
+
+class Call(SyncedMixin, Base):
+    """One call placed from the app: who, which number, how it ended, how it sounded.
+
+    The row is written when the call starts (so a crash mid-call leaves a trace) and
+    completed when it ends. Logging fields (notes, disposition, ...) join it later.
+    """
+
+    __tablename__ = "calls"
+
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
+    number_e164: Mapped[str] = mapped_column(String(16))
+    extension: Mapped[str | None] = mapped_column(String(16))
+    direction: Mapped[str] = mapped_column(String(8), default="outbound")
+    line_name: Mapped[str] = mapped_column(String(100))
+    started_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utc_now, index=True
+    )
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    duration_s: Mapped[float | None] = mapped_column(Float)
+    """Connected (talk) time; None when the call was never answered."""
+    sip_status: Mapped[int | None] = mapped_column(Integer)
+    sip_reason: Mapped[str | None] = mapped_column(String(200))
+    outcome: Mapped[str | None] = mapped_column(String(32))
+    outcome_message: Mapped[str | None] = mapped_column(Text)
+    suggested_disposition: Mapped[str | None] = mapped_column(String(100))
+    voicemail_dropped: Mapped[bool] = mapped_column(Boolean, default=False)
+    codec: Mapped[str | None] = mapped_column(String(32))
+    srtp: Mapped[bool | None] = mapped_column(Boolean)
+    jitter_ms: Mapped[float | None] = mapped_column(Float)
+    loss_pct: Mapped[float | None] = mapped_column(Float)
+    rtt_ms: Mapped[float | None] = mapped_column(Float)
+    mos: Mapped[float | None] = mapped_column(Float)
+
+    person: Mapped[Person | None] = relationship()

@@ -39,12 +39,17 @@ class DialPad(QWidget):
 
     dial_requested = Signal(str, str)
     number_changed = Signal(str)
+    dtmf_pressed = Signal(str)  # keypad presses while a call is connected
 
     def __init__(self, region: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("dialPad")
         self._entry = DialEntry()
         self._region = region
+        self._in_call = False
+        self.person_id: int | None = None
+        """The person whose number is on the pad (None once the rep types another)."""
+        self.person_name = ""
 
         self.person_label = QLabel("")
         self.person_label.setObjectName("dialPersonLabel")
@@ -149,21 +154,47 @@ class DialPad(QWidget):
         self._region = region
         self._refresh()
 
-    def set_number(self, text: str, *, extension: str | None = None, person: str = "") -> None:
+    def set_number(
+        self,
+        text: str,
+        *,
+        extension: str | None = None,
+        person: str = "",
+        person_id: int | None = None,
+        person_name: str = "",
+    ) -> None:
         """Pre-fill from a person's record (or anything else that is not typing)."""
         self._entry.clear()
         self._entry.set_text(text)
         if extension is not None:
             self._entry.extension = extension
         self.person_label.setText(person)
+        self.person_id = person_id
+        self.person_name = person_name
         self.clear_message()
         self._refresh()
 
     def clear(self) -> None:
+        if self._in_call:
+            return
         self._entry.clear()
-        self.person_label.clear()
+        self._forget_person()
         self.clear_message()
         self._refresh()
+
+    def set_in_call(self, in_call: bool) -> None:
+        """During a call the keypad sends tones and the number cannot be edited."""
+        self._in_call = in_call
+        self.number_edit.setReadOnly(in_call)
+        self.extension_edit.setReadOnly(in_call)
+        self.dial_button.setVisible(not in_call)
+        self.plus_button.setEnabled(not in_call)
+        self.backspace_button.setEnabled(not in_call)
+
+    def _forget_person(self) -> None:
+        self.person_label.clear()
+        self.person_id = None
+        self.person_name = ""
 
     def show_message(self, text: str, *, error: bool = False) -> None:
         self.message_label.setStyleSheet("color: #c0392b;" if error else "")
@@ -174,11 +205,17 @@ class DialPad(QWidget):
 
     # -- input -------------------------------------------------------------------------
     def press(self, key: str) -> None:
+        if self._in_call:
+            if key not in "+":
+                self.dtmf_pressed.emit(key)
+            return
         self._entry.press(key)
-        self.person_label.clear()
+        self._forget_person()
         self._refresh()
 
     def backspace(self) -> None:
+        if self._in_call:
+            return
         self._entry.backspace()
         self._refresh()
 
@@ -197,7 +234,7 @@ class DialPad(QWidget):
 
     def _on_text_edited(self, text: str) -> None:
         self._entry.set_text(text)
-        self.person_label.clear()
+        self._forget_person()
         self._refresh()
 
     def _on_extension_edited(self, text: str) -> None:

@@ -14,17 +14,19 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QSplitter,
+    QVBoxLayout,
     QWidget,
 )
 
 from dialer_app import APP_DISPLAY_NAME, __version__
 from dialer_app.db.people_reader import PersonRow
 from dialer_app.domain.line_status import LineStatus
-from dialer_app.domain.phone import PhoneNumber
 from dialer_app.secrets import KeyringStatus, SecretStore
-from dialer_app.services.calls import CallService
+from dialer_app.services.calls import ActiveCall, CallService, FinishedCall
+from dialer_app.services.lines import load_line_setups
 from dialer_app.services.people import PeopleService
 from dialer_app.settings import Settings
+from dialer_app.ui.call_panel import CallPanel
 from dialer_app.ui.dial_pad import DialPad
 from dialer_app.ui.line_indicator import LineIndicator
 from dialer_app.ui.people_model import PeopleTableModel
@@ -55,11 +57,18 @@ class MainWindow(QMainWindow):
 
         region = deps.settings.default_region
         self.dial_pad = DialPad(region)
+        self.call_panel = CallPanel()
         self.people_model = PeopleTableModel(deps.people, region, self)
         self.people_panel = PeoplePanel(self.people_model)
 
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.dial_pad)
+        left_layout.addWidget(self.call_panel)
+        left_layout.addStretch(1)
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.dial_pad)
+        splitter.addWidget(left)
         splitter.addWidget(self.people_panel)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
@@ -75,10 +84,20 @@ class MainWindow(QMainWindow):
         self.actions_by_name: dict[str, QAction] = {}
         self._build_actions()
 
-        self.dial_pad.dial_requested.connect(deps.calls.dial)
-        deps.calls.dial_refused.connect(lambda text: self.dial_pad.show_message(text, error=True))
-        deps.calls.dial_started.connect(self._on_dial_started)
-        deps.calls.line_status_changed.connect(self.line_indicator.show_status)
+        calls = deps.calls
+        self.dial_pad.dial_requested.connect(self._dial)
+        self.dial_pad.dtmf_pressed.connect(calls.send_dtmf)
+        calls.dial_refused.connect(lambda text: self.dial_pad.show_message(text, error=True))
+        calls.call_changed.connect(self._on_call_changed)
+        calls.call_finished.connect(self._on_call_finished)
+        calls.quality_changed.connect(self.call_panel.show_quality)
+        calls.notice.connect(self._on_notice)
+        calls.line_status_changed.connect(self.line_indicator.show_status)
+        self.call_panel.hangup_button.clicked.connect(calls.hangup)
+        self.call_panel.mute_button.clicked.connect(calls.toggle_mute)
+        self.call_panel.hold_button.clicked.connect(calls.toggle_hold)
+        self.call_panel.extension_button.clicked.connect(calls.dial_extension)
+        self.call_panel.voicemail_button.clicked.connect(calls.drop_voicemail)
         self.people_panel.person_chosen.connect(self.load_person)
 
         self.line_indicator.show_status(deps.calls.line_status)
@@ -115,6 +134,25 @@ class MainWindow(QMainWindow):
                 "dial", "&Dial", ["Ctrl+Return", "Ctrl+Enter"], self.dial_pad.request_dial
             )
         )
+        calls = self._deps.calls
+        call_menu.addAction(self._add_action("hangup", "&Hang up", ["Ctrl+E"], calls.hangup))
+        call_menu.addAction(
+            self._add_action("mute", "&Mute / unmute", ["Ctrl+M"], calls.toggle_mute)
+        )
+        call_menu.addAction(
+            self._add_action("hold", "H&old / resume", ["Ctrl+H"], calls.toggle_hold)
+        )
+        call_menu.addAction(
+            self._add_action(
+                "dial_extension", "Dial the &extension", ["Ctrl+Shift+X"], calls.dial_extension
+            )
+        )
+        call_menu.addAction(
+            self._add_action(
+                "drop_voicemail", "Drop &voicemail", ["Ctrl+Shift+V"], calls.drop_voicemail
+            )
+        )
+        call_menu.addSeparator()
         call_menu.addAction(
             self._add_action("focus_dial_pad", "Go to &dial pad", ["Ctrl+L"], self.focus_dial_pad)
         )
@@ -157,6 +195,7 @@ class MainWindow(QMainWindow):
             if keys:
                 rows.append((action.text().replace("&", "").rstrip("…"), keys))
         rows.append(("Dial the number field", "Enter"))
+        rows.append(("Keypad tones during a call", "0-9 * #"))
         rows.append(("Put the highlighted person on the dial pad", "Enter in the list"))
         return rows
 
@@ -179,14 +218,22 @@ class MainWindow(QMainWindow):
             self.dial_pad.clear()
             self.dial_pad.show_message(f"{person.name} has no phone number.", error=True)
             return
+        if self._deps.calls.active_call is not None:
+            return
         label = f"{person.name} · {person.account}" if person.account else person.name
         self.dial_pad.set_number(
-            person.phone_e164, extension=person.phone_extension or "", person=label
+            person.phone_e164,
+            extension=person.phone_extension or "",
+            person=label,
+            person_id=person.id,
+            person_name=person.name,
         )
         self.dial_pad.number_edit.setFocus()
 
     def open_settings(self) -> None:
-        dialog = SettingsDialog(self._deps.settings, self._deps.secrets, self)
+        dialog = SettingsDialog(
+            self._deps.settings, self._deps.secrets, self, calls=self._deps.calls
+        )
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         self.apply_settings(dialog.result_settings())
@@ -194,7 +241,13 @@ class MainWindow(QMainWindow):
     def apply_settings(self, settings: Settings) -> None:
         self._deps.settings = settings
         self._deps.save_settings(settings)
-        self._deps.calls.set_region(settings.default_region)
+        calls = self._deps.calls
+        calls.set_region(settings.default_region)
+        calls.set_ring_timeout(float(settings.ring_timeout_s))
+        setups, problems = load_line_setups(settings.lines, self._deps.secrets)
+        calls.reconfigure(setups, settings.default_line)
+        for problem in problems:
+            self._on_notice(problem.message)
         self.dial_pad.set_region(settings.default_region)
         self.people_model.set_region(settings.default_region)
         self.check_keyring()
@@ -215,8 +268,27 @@ class MainWindow(QMainWindow):
             f"{APP_DISPLAY_NAME} {__version__}<br>A desktop softphone for sales reps.",
         )
 
-    def _on_dial_started(self, number: PhoneNumber) -> None:
-        self.dial_pad.show_message(f"Calling {number.international}…")
+    def _dial(self, text: str, extension: str) -> None:
+        self.dial_pad.clear_message()
+        self._deps.calls.dial(
+            text,
+            extension or None,
+            person_id=self.dial_pad.person_id,
+            person_name=self.dial_pad.person_name,
+        )
+
+    def _on_call_changed(self, call: ActiveCall) -> None:
+        self.dial_pad.set_in_call(True)
+        self.call_panel.show_call(
+            call, greeting_ready=self._deps.calls.voicemail_greeting is not None
+        )
+
+    def _on_call_finished(self, finished: FinishedCall) -> None:
+        self.dial_pad.set_in_call(False)
+        self.call_panel.show_finished(finished)
+
+    def _on_notice(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
 
     def show_line_status(self, status: LineStatus) -> None:
         self.line_indicator.show_status(status)
@@ -237,4 +309,15 @@ class MainWindow(QMainWindow):
         self.keyring_label.setToolTip(status.message)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        call = self._deps.calls.active_call
+        if call is not None:
+            answer = QMessageBox.question(
+                self,
+                "Hang up and quit?",
+                f"You are on a call with {call.person_name or call.number.international}. "
+                "Hang up and quit?",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
         event.accept()

@@ -1,4 +1,4 @@
-"""Settings: dialling region, call logger placement, team server and its API token."""
+"""Settings: general options, trunk lines (with Test line), team server and its API token."""
 
 from __future__ import annotations
 
@@ -12,11 +12,25 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
-from dialer_app.secrets import API_TOKEN, SecretStorageUnavailable, SecretStore
+from dialer_app.engine.config import LineConfig
+from dialer_app.engine.events import OptionsResult
+from dialer_app.secrets import (
+    API_TOKEN,
+    SecretStorageUnavailable,
+    SecretStore,
+    sip_password_key,
+)
+from dialer_app.services.calls import CallService, LineSetup
+from dialer_app.services.lines import line_config_from_dict
 from dialer_app.settings import Settings
+from dialer_app.ui.settings_audio import AudioPage, VoicemailPage
+from dialer_app.ui.settings_lines import LinesPage, describe_options_result
 
 
 def ask_keep_secret_for_session(parent: QWidget | None, message: str) -> bool:
@@ -44,27 +58,63 @@ def store_secret(parent: QWidget | None, store: SecretStore, name: str, value: s
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, settings: Settings, secrets: SecretStore, parent: QWidget | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        secrets: SecretStore,
+        parent: QWidget | None = None,
+        *,
+        calls: CallService | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self.setObjectName("settingsDialog")
+        self.resize(760, 480)
         self._secrets = secrets
         self._settings = settings
+        self._calls = calls
+        self._testing: str | None = None
 
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._general_page(settings, secrets), "General")
+        self.lines_page = LinesPage(settings.lines, settings.default_line, settings.default_region)
+        self.lines_page.test_requested.connect(self._test_line)
+        self.tabs.addTab(self.lines_page, "Lines")
+        self.audio_page = AudioPage(settings, calls)
+        self.tabs.addTab(self.audio_page, "Audio")
+        self.voicemail_page: VoicemailPage | None = None
+        if calls is not None and calls.greeting_file is not None:
+            self.voicemail_page = VoicemailPage(calls.greeting_file, calls)
+            self.tabs.addTab(self.voicemail_page, "Voicemail")
+        if calls is not None:
+            calls.line_tested.connect(self._on_line_tested)
+        self.finished.connect(lambda _result: self.audio_page.stop())
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        layout.addWidget(buttons)
+
+    def _general_page(self, settings: Settings, secrets: SecretStore) -> QWidget:
+        page = QWidget()
         self.region_combo = QComboBox()
         self.region_combo.setObjectName("regionCombo")
         regions = sorted(phonenumbers.SUPPORTED_REGIONS)
         for region in regions:
             code = phonenumbers.country_code_for_region(region)
             self.region_combo.addItem(f"{region}  (+{code})", region)
-        self.region_combo.setCurrentIndex(
-            max(
-                0,
-                regions.index(settings.default_region) if settings.default_region in regions else 0,
-            )
-        )
+        if settings.default_region in regions:
+            self.region_combo.setCurrentIndex(regions.index(settings.default_region))
         self.logger_check = QCheckBox("Use popped-out call logger")
         self.logger_check.setChecked(settings.use_popped_out_logger)
+        self.ring_spin = QSpinBox()
+        self.ring_spin.setRange(10, 120)
+        self.ring_spin.setSuffix(" s")
+        self.ring_spin.setValue(settings.ring_timeout_s)
         self.server_edit = QLineEdit(settings.team_server_url)
         self.server_edit.setPlaceholderText("https://dialer.example.com")
         self.token_edit = QLineEdit()
@@ -73,32 +123,74 @@ class SettingsDialog(QDialog):
         self.token_edit.setPlaceholderText(
             "stored in the keyring" if has_token else "paste your API token"
         )
-        status = secrets.status()
-        self.keyring_label = QLabel(status.message)
+        self.keyring_label = QLabel(secrets.status().message)
         self.keyring_label.setWordWrap(True)
-
-        form = QFormLayout(self)
+        form = QFormLayout(page)
         form.addRow("Default region for numbers", self.region_combo)
         form.addRow("", self.logger_check)
+        form.addRow("Stop ringing after", self.ring_spin)
         form.addRow("Team server", self.server_edit)
         form.addRow("API token", self.token_edit)
         form.addRow("", self.keyring_label)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        return page
 
+    # -- Test line -----------------------------------------------------------------------
+    def _password_for(self, name: str, typed: str) -> str | None:
+        return typed or self._secrets.get(sip_password_key(name))
+
+    def _test_line(self, config: LineConfig, typed_password: str) -> None:
+        if self._calls is None:
+            self.lines_page.show_test_result(False, "✗ The phone engine is not running.")
+            return
+        password = self._password_for(config.name, typed_password)
+        if not password:
+            self.lines_page.show_test_result(False, "✗ Enter the line's password first.")
+            return
+        self._testing = config.name
+        self._calls.test_line_config(LineSetup(config, password))
+
+    def _on_line_tested(self, result: OptionsResult) -> None:
+        if result.line_name != self._testing:
+            return
+        ok, text = describe_options_result(result)
+        self.lines_page.show_test_result(ok, text)
+
+    # -- saving --------------------------------------------------------------------------
     def result_settings(self) -> Settings:
         return self._settings.with_changes(
             default_region=str(self.region_combo.currentData()),
             use_popped_out_logger=self.logger_check.isChecked(),
+            ring_timeout_s=self.ring_spin.value(),
             team_server_url=self.server_edit.text().strip(),
+            lines=self.lines_page.lines(),
+            default_line=self.lines_page.default_line,
+            **self.audio_page.chosen(),
         )
 
+    def _line_problems(self) -> list[str]:
+        problems = []
+        names: set[str] = set()
+        for raw in self.lines_page.lines():
+            name = raw.get("name", "?")
+            if name in names:
+                problems.append(f"Two lines are called “{name}”: give each line its own name.")
+            names.add(name)
+            try:
+                line_config_from_dict(raw)
+            except (TypeError, ValueError) as exc:
+                problems.append(f"Line “{name}”: {exc}")
+        return problems
+
     def accept(self) -> None:
+        problems = self._line_problems()
+        if problems:
+            self.tabs.setCurrentWidget(self.lines_page)
+            self.lines_page.show_test_result(False, "✗ " + " ".join(problems))
+            return
         token = self.token_edit.text().strip()
         if token and not store_secret(self, self._secrets, API_TOKEN, token):
             return
+        for name, password in self.lines_page.passwords.items():
+            if not store_secret(self, self._secrets, sip_password_key(name), password):
+                return
         super().accept()
