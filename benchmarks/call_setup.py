@@ -7,6 +7,8 @@ processes (pjsua allows one endpoint per process):
   verified certificate and mandatory SRTP, ``--calls`` times; then one call held
   for ``--hold-s`` seconds while the process measures its own CPU and RSS.
 * ``raw``: the same call with pjsua2 directly (same settings, no thread, no queue).
+* ``app``: the whole app with its main window open (offscreen) holding one such call
+  for ``--hold-s`` seconds; its CPU and RSS are the figures the last line reports.
 
 Both are measured from the call request to CONFIRMED; warm-up calls are not
 counted. The last line printed is::
@@ -37,6 +39,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 NUMBER = "+15551230000"
+APP_NUMBER = "+14045550123"
 USER, PASSWORD, CALLER = "trunkuser", "trunkpass", "+15550001111"
 WARMUP = 3
 PACE_S = 0.06
@@ -143,6 +146,89 @@ def engine_worker(
     wait(CallEnded, "hold")
     engine.shutdown()
     return {"setup_ms": setups, "cpu_pct": cpu_pct, "rss_mb": rss}
+
+
+def app_worker(port: int, ca_file: str, hold_s: float) -> dict[str, Any]:
+    """The whole app (main window open, offscreen) holding one TLS+SRTP call: CPU and RSS."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from dialer_app.app import create_call_service, create_main_window, open_context
+    from dialer_app.engine import CallState, LineConfig
+    from dialer_app.paths import AppPaths
+    from dialer_app.services.calls import LineSetup
+
+    app = QApplication([])
+
+    def run_until(condition: Any, timeout_s: float) -> None:
+        loop = QEventLoop()
+        poll = QTimer()
+        poll.timeout.connect(lambda: loop.quit() if condition() else None)
+        poll.start(5)
+        QTimer.singleShot(int(timeout_s * 1000), loop.quit)
+        loop.exec()
+        poll.stop()
+        if not condition():
+            raise RuntimeError("the app did not get there in time")
+
+    with tempfile.TemporaryDirectory(prefix="bench-app-") as data_dir:
+        # A rep's usual start: the database exists already (seeded by another process).
+        subprocess.run(
+            [sys.executable, "-m", "dialer_app", "--data-dir", data_dir, "seed-demo"],
+            check=True,
+            capture_output=True,
+        )
+        context = open_context(AppPaths.resolve(data_dir), demo=False)
+        calls = create_call_service(context)
+        window = create_main_window(context, calls)
+        window.show()
+        line = LineConfig(
+            name="lab",
+            domain="127.0.0.1",
+            username=USER,
+            caller_id=CALLER,
+            transport="tls",
+            port=port,
+            secure_media=True,
+            ca_file=ca_file,
+        )
+        calls.start([LineSetup(line, PASSWORD)], "lab")
+        run_until(lambda: calls.line_status.can_dial, 15)
+        ended: list[Any] = []
+        calls.call_finished.connect(ended.append)
+        calls.notice.connect(lambda text: print("notice:", text, file=sys.stderr))
+        calls.dial(APP_NUMBER)  # the app validates numbers: 555 is no real US area code
+        run_until(
+            lambda: (
+                bool(ended)
+                or (
+                    calls.active_call is not None and calls.active_call.state is CallState.CONNECTED
+                )
+            ),
+            15,
+        )
+        if ended:
+            raise RuntimeError(f"the app's call did not connect: {ended[0].end.message}")
+        run_until(
+            lambda: (
+                calls.active_call is not None and calls.active_call.state is CallState.CONNECTED
+            ),
+            15,
+        )
+        cpu0, wall0 = _cpu_s(), time.perf_counter()
+        idle = QEventLoop()
+        QTimer.singleShot(int(hold_s * 1000), idle.quit)
+        idle.exec()  # the GUI idles with the call panel's timer running, as for a rep
+        cpu_pct = 100.0 * (_cpu_s() - cpu0) / (time.perf_counter() - wall0)
+        rss = _rss_mb()
+        calls.hangup()
+        run_until(lambda: calls.active_call is None, 15)
+        calls.shutdown()
+        window.close()
+        context.close()
+    del app
+    return {"cpu_pct": cpu_pct, "rss_mb": rss}
 
 
 # --------------------------------------------------------------------------- raw pjsua2 worker
@@ -299,13 +385,16 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=30)
     parser.add_argument("--hold-s", type=float, default=20.0)
     parser.add_argument("--pump-ms", type=int, default=EngineConfig().pump_ms)
-    parser.add_argument("--worker", choices=["engine", "raw"])
+    parser.add_argument("--worker", choices=["engine", "raw", "app"])
     parser.add_argument("--port", type=int)
     parser.add_argument("--ca")
     args = parser.parse_args()
     if args.worker == "engine":
         result = engine_worker(args.port, args.ca, args.calls, args.hold_s, args.pump_ms)
         print(json.dumps(result), flush=True)
+        return
+    if args.worker == "app":
+        print(json.dumps(app_worker(args.port, args.ca, args.hold_s)), flush=True)
         return
     if args.worker == "raw":
         print(json.dumps(raw_worker(args.port, args.ca, args.calls, args.hold_s)), flush=True)
@@ -316,6 +405,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-lab-") as tmp, SipLab(tmp) as lab:
         raw = run_worker("raw", lab, args)
         eng = run_worker("engine", lab, args)
+        app = run_worker("app", lab, args)
     a = statistics.median(eng["setup_ms"])
     b = statistics.median(raw["setup_ms"])
     print(f"engine: n={len(eng['setup_ms'])} median={a:.2f} ms  p90={_p90(eng['setup_ms']):.2f} ms")
@@ -324,9 +414,10 @@ def main() -> None:
         f"during a {args.hold_s:g} s call: engine {eng['cpu_pct']:.2f} % CPU, "
         f"{eng['rss_mb']:.1f} MB; bare pjsua2 {raw['cpu_pct']:.2f} % CPU, {raw['rss_mb']:.1f} MB"
     )
+    print(f"whole app, main window open: {app['cpu_pct']:.2f} % CPU, {app['rss_mb']:.1f} MB")
     print(
         f"call_setup_ms={a:.2f} raw_pjsua2_ms={b:.2f} ratio={a / b:.2f} "
-        f"call_cpu_pct={eng['cpu_pct']:.2f} rss_mb={eng['rss_mb']:.1f}"
+        f"call_cpu_pct={app['cpu_pct']:.2f} rss_mb={app['rss_mb']:.1f}"
     )
 
 

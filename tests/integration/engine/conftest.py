@@ -1,6 +1,6 @@
 """Fixtures for the SIP engine's integration tests.
 
-One engine runs for the whole session (pjsua allows one endpoint per
+One engine runs for this package's tests (pjsua allows one endpoint per
 process); each test uses fresh call ids and a ``dialer`` that hangs up
 whatever it left behind. ``sip_lab`` starts kamailio + baresip on loopback and
 is skipped only when those programs are not installed.
@@ -21,7 +21,7 @@ from tests.lab.sip_lab import PASSWORD, SipLab, missing_binaries
 DEMO_LINE = "Demo line"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def sip_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SipLab]:
     """kamailio (trunk stand-in) + three baresip prospects on 127.0.0.1."""
     missing = missing_binaries()
@@ -36,13 +36,13 @@ def sip_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SipLab]:
     lab.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def engine_log() -> EventLog:
     """Every event of the session engine."""
     return EventLog()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def sip_engine(
     engine_log: EventLog, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[SipEngine]:
@@ -71,7 +71,7 @@ def dialer(sip_engine: SipEngine, engine_log: EventLog) -> Iterator[Dialer]:
     helper.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def lab_lines(sip_lab: SipLab, sip_engine: SipEngine, engine_log: EventLog) -> LabLines:
     """Lines for every lab scenario, ready to dial."""
     names = LabLines()
@@ -111,7 +111,7 @@ def temp_line(
         engine_log.wait_for(LineRemoved, since=since, line_name=name)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def demo_line(sip_engine: SipEngine, engine_log: EventLog) -> str:
     """The built-in demo line (no lab needed)."""
     since = engine_log.mark()
