@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ipaddress
 import re
-import ssl
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -39,6 +38,8 @@ def is_e164(number: str) -> bool:
 
 def system_ca_file() -> str:
     """The system CA bundle, used when a line names no CA file of its own."""
+    import ssl  # only when a line is set up: keeps the GUI's start-up lean
+
     cafile = ssl.get_default_verify_paths().cafile
     if cafile and Path(cafile).is_file():
         return cafile

@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -31,7 +31,8 @@ from dialer_app.ui.dial_pad import DialPad
 from dialer_app.ui.line_indicator import LineIndicator
 from dialer_app.ui.people_model import PeopleTableModel
 from dialer_app.ui.people_panel import PeoplePanel
-from dialer_app.ui.settings_dialog import SettingsDialog
+
+KEYRING_CHECK_DELAY_MS = 500
 
 
 @dataclass
@@ -102,7 +103,8 @@ class MainWindow(QMainWindow):
 
         self.line_indicator.show_status(deps.calls.line_status)
         self.keyring_status_ready.connect(self._show_keyring_status)
-        self.check_keyring()
+        # Not urgent, and importing keyring competes with the first paint for the GIL.
+        QTimer.singleShot(KEYRING_CHECK_DELAY_MS, self.check_keyring)
         self.people_panel.search_now()
         self.dial_pad.setFocus()
 
@@ -231,6 +233,8 @@ class MainWindow(QMainWindow):
         self.dial_pad.number_edit.setFocus()
 
     def open_settings(self) -> None:
+        from dialer_app.ui.settings_dialog import SettingsDialog  # not needed to start up
+
         dialog = SettingsDialog(
             self._deps.settings, self._deps.secrets, self, calls=self._deps.calls
         )
