@@ -140,6 +140,7 @@ def create_main_window(context: AppContext, calls: CallService | None = None) ->
         people=PeopleService(context.database.people_reader()),
         calls=calls,
         secrets=context.secrets,
+        ringback_wav=resource_path("sounds", "ringback.wav"),
     )
     window = MainWindow(deps)
     calls.setParent(window)

@@ -227,6 +227,15 @@ class SipEngine:
         """Switch microphone and speaker, also during a call."""
         self._submit(lambda: self._do_set_audio(capture_id, playback_id))
 
+    def set_ringback(self, enabled: bool) -> None:
+        """Play (or not) the local ringback tone on the speaker while calls ring."""
+
+        def job() -> None:
+            if self._ringback is not None:
+                self._ringback.enable(enabled and not self._null_audio)
+
+        self._submit(job)
+
     def capture_level(self, timeout: float = 0.5) -> float:
         """The microphone's level, 0..1, for a meter (0 with the null device)."""
         return self._ask(lambda audio: audio.microphone_level(), timeout, default=0.0)

@@ -190,6 +190,14 @@ class Ringback:
         elif was and not self._ringing and self._tone is not None:
             self._tone.stop()
 
+    def enable(self, enabled: bool) -> None:
+        """Off while another device (the rep's ringer) plays the ringback instead."""
+        self._enabled = enabled
+        if not enabled and self._tone is not None:
+            self._tone.stop()
+        if not enabled:
+            self._ringing.clear()
+
     def close(self) -> None:
         """Drop the generator (before libDestroy)."""
         if self._tone is not None:

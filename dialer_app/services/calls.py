@@ -69,6 +69,7 @@ class EngineLike(Protocol):
     def list_audio_devices(self, timeout: float = ...) -> list[AudioDevice]: ...
     def set_audio_devices(self, capture_id: int, playback_id: int) -> None: ...
     def capture_level(self) -> float: ...
+    def set_ringback(self, enabled: bool) -> None: ...
     def start_greeting_recording(self, wav_path: str) -> None: ...
     def stop_greeting_recording(self) -> None: ...
     def play_to_speaker(self, wav_path: str) -> None: ...
@@ -184,6 +185,7 @@ class CallService(QObject):
         self._default_line = DEMO_LINE_NAME
         self._active: ActiveCall | None = None
         self._last_quality: CallQuality | None = None
+        self._engine_ringback = True
         self._engine_event.connect(self._on_engine_event)
 
     # -- configuration -------------------------------------------------------------------
@@ -250,6 +252,8 @@ class CallService(QObject):
                 )
                 return
             self._engine = engine
+            if not self._engine_ringback:
+                engine.set_ringback(False)
             media = self._demo_media
             engine.add_demo_line(
                 DEMO_LINE_NAME,
@@ -414,6 +418,12 @@ class CallService(QObject):
         capture = next((d.id for d in devices if d.name == microphone and d.input_count), -1)
         playback = next((d.id for d in devices if d.name == speaker and d.output_count), -2)
         self._engine.set_audio_devices(capture, playback)
+
+    def use_engine_ringback(self, enabled: bool) -> None:
+        """The engine's tone on the speaker, or (False) silence while the ringer plays it."""
+        self._engine_ringback = enabled
+        if self._engine is not None:
+            self._engine.set_ringback(enabled)
 
     def microphone_level(self) -> float:
         """0..1, for the Test microphone meter."""

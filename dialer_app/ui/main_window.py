@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -31,6 +32,7 @@ from dialer_app.ui.dial_pad import DialPad
 from dialer_app.ui.line_indicator import LineIndicator
 from dialer_app.ui.people_model import PeopleTableModel
 from dialer_app.ui.people_panel import PeoplePanel
+from dialer_app.ui.ringer import Ringer
 
 KEYRING_CHECK_DELAY_MS = 500
 
@@ -44,6 +46,7 @@ class MainWindowDeps:
     people: PeopleService
     calls: CallService
     secrets: SecretStore
+    ringback_wav: Path | None = None
 
 
 class MainWindow(QMainWindow):
@@ -86,6 +89,10 @@ class MainWindow(QMainWindow):
         self._build_actions()
 
         calls = deps.calls
+        self.ringer = Ringer(deps.ringback_wav or Path(), deps.settings.ringer, self)
+        calls.use_engine_ringback(not self.ringer.enabled)
+        calls.call_changed.connect(self.ringer.on_call_changed)
+        calls.call_finished.connect(lambda _finished: self.ringer.stop())
         self.dial_pad.dial_requested.connect(self._dial)
         self.dial_pad.dtmf_pressed.connect(calls.send_dtmf)
         calls.dial_refused.connect(lambda text: self.dial_pad.show_message(text, error=True))
@@ -248,6 +255,8 @@ class MainWindow(QMainWindow):
         calls = self._deps.calls
         calls.set_region(settings.default_region)
         calls.set_ring_timeout(float(settings.ring_timeout_s))
+        self.ringer.set_device(settings.ringer)
+        calls.use_engine_ringback(not self.ringer.enabled)
         setups, problems = load_line_setups(settings.lines, self._deps.secrets)
         calls.reconfigure(setups, settings.default_line)
         for problem in problems:

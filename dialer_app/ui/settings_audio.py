@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from dialer_app.services.calls import CallService
 from dialer_app.services.voicemail import GreetingError, describe_greeting, import_greeting
 from dialer_app.settings import Settings
+from dialer_app.ui.ringer import ringer_device_names
 
 SYSTEM_DEFAULT = ""
 
@@ -36,7 +37,9 @@ class AudioPage(QWidget):
         outputs = [d.name for d in devices if d.output_count > 0]
         self.microphone_combo = self._combo("microphoneCombo", inputs, settings.microphone)
         self.speaker_combo = self._combo("speakerCombo", outputs, settings.speaker)
-        self.ringer_combo = self._combo("ringerCombo", outputs, settings.ringer)
+        self.ringer_combo = self._combo("ringerCombo", ringer_device_names(), settings.ringer)
+        self.ringer_combo.setItemText(0, "Same as speaker")
+        self.ringer_combo.setToolTip("Where the ringback tone plays while a call rings")
         self.microphone_combo.currentIndexChanged.connect(self._apply_devices)
         self.speaker_combo.currentIndexChanged.connect(self._apply_devices)
 

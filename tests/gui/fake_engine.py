@@ -77,6 +77,9 @@ class FakeEngine:
     def set_audio_devices(self, capture_id: int, playback_id: int) -> None:
         self.commands.append(("set_audio_devices", capture_id, playback_id))
 
+    def set_ringback(self, enabled: bool) -> None:
+        self.commands.append(("set_ringback", enabled))
+
     def capture_level(self) -> float:
         return 0.42
 

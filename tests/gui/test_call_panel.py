@@ -224,3 +224,19 @@ def test_non_e164_is_refused_before_dialling(
         calls.dial("555 12")
     assert "too short" in refused.args[0]
     assert not [c for c in engine.commands if c[0] == "dial"]
+
+
+def test_ringer_device_plays_the_ringback_instead_of_the_engine(
+    qtbot: QtBot, phone: tuple[MainWindow, CallService, FakeEngine], context: AppContext
+) -> None:
+    window, calls, engine = phone
+    assert not [c for c in engine.commands if c[0] == "set_ringback"]  # no ringer: engine rings
+    window.apply_settings(context.settings.with_changes(ringer="Desk Speakers"))
+    assert engine.last("set_ringback") == ("set_ringback", False)
+    qtbot.keyClicks(window.dial_pad.number_edit, "4045550100")
+    qtbot.keyClick(window.dial_pad.number_edit, Qt.Key.Key_Return)
+    call_id = engine.last("dial")[1]
+    _play(qtbot, calls, engine, CallStateChanged(call_id, CallState.RINGING, 180, "Ringing"))
+    assert window.ringer.is_ringing
+    _play(qtbot, calls, engine, CallStateChanged(call_id, CallState.CONNECTED, 200, "OK"))
+    assert not window.ringer.is_ringing

@@ -15,6 +15,7 @@ from dialer_app.app import AppContext, create_call_service
 from dialer_app.domain.line_status import LineState
 from dialer_app.secrets import SecretStore
 from dialer_app.services.calls import CallService
+from dialer_app.ui import settings_audio
 from dialer_app.ui.settings_dialog import SettingsDialog
 from tests.gui.fake_engine import FakeEngine
 
@@ -31,7 +32,10 @@ def calls(qtbot: QtBot, context: AppContext) -> Iterator[CallService]:
 
 
 @pytest.fixture
-def dialog(qtbot: QtBot, context: AppContext, calls: CallService) -> SettingsDialog:
+def dialog(
+    qtbot: QtBot, context: AppContext, calls: CallService, monkeypatch: pytest.MonkeyPatch
+) -> SettingsDialog:
+    monkeypatch.setattr(settings_audio, "ringer_device_names", lambda: ["Desk Speakers"])
     dlg = SettingsDialog(context.settings, SecretStore(), calls=calls)
     qtbot.addWidget(dlg)
     return dlg
@@ -47,12 +51,13 @@ def test_devices_are_listed_and_switched_at_once(dialog: SettingsDialog) -> None
     page.speaker_combo.setCurrentIndex(2)
     engine = FakeEngine.instances[0]
     assert engine.last("set_audio_devices") == ("set_audio_devices", 2, 1)
-    page.ringer_combo.setCurrentIndex(2)
+    assert page.ringer_combo.itemText(0) == "Same as speaker"
+    page.ringer_combo.setCurrentIndex(1)
     chosen = dialog.result_settings()
     assert (chosen.microphone, chosen.speaker, chosen.ringer) == (
         "Webcam Mic",
         "Laptop Speakers",
-        "Laptop Speakers",
+        "Desk Speakers",
     )
 
 
