@@ -12,7 +12,6 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from dialer_app.domain.call_outcomes import describe_call_end
 from dialer_app.domain.phone import PhoneNumberError, parse_number
 from dialer_app.engine.config import EngineConfig
 from dialer_app.engine.events import (
@@ -26,6 +25,7 @@ from dialer_app.engine.events import (
 )
 from dialer_app.paths import AppPaths
 from dialer_app.secrets import SecretStore
+from dialer_app.services.call_end import describe_ended
 from dialer_app.settings import load_settings
 
 DEMO_LINE = "Demo line"
@@ -152,15 +152,7 @@ class _CallSession:
         elif isinstance(event, CallMediaChanged) and event.call_id == self.call_id and event.active:
             self.say(f"audio {event.codec}{' with SRTP' if event.srtp else ''}")
         elif isinstance(event, CallEnded) and event.call_id == self.call_id:
-            end = describe_call_end(
-                event.sip_status,
-                event.reason,
-                connected=event.connected,
-                hung_up_by_rep=event.hung_up_by_rep,
-                was_ringing=event.was_ringing,
-                error_code=event.error_code,
-                voicemail_dropped=event.voicemail_dropped,
-            )
+            end = describe_ended(event)
             self.say(f"outcome: {end.outcome.value} — {end.message}")
             return EXIT_ANSWERED if event.connected else EXIT_NOT_ANSWERED
         return None

@@ -5,10 +5,6 @@ Only for a process that is not running the SIP engine: pjsua2 allows one endpoin
 
 from __future__ import annotations
 
-import contextlib
-import os
-import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 
@@ -21,23 +17,10 @@ class AudioDevice:
     outputs: int
 
 
-@contextlib.contextmanager
-def _quiet_stdout() -> Iterator[None]:
-    """pjlib prints to fd 1 inside libCreate(), before any log level can be set."""
-    sys.stdout.flush()
-    saved = os.dup(1)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)
-    try:
-        yield
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(devnull)
-
-
 def probe_audio_devices() -> list[AudioDevice]:
-    with _quiet_stdout():
+    from dialer_app.engine.endpoint import quiet_stdout
+
+    with quiet_stdout():
         return _probe()
 
 

@@ -65,7 +65,7 @@ class PjEndpoint(pj.Endpoint):  # type: ignore[misc]
 
 
 @contextlib.contextmanager
-def _quiet_stdout() -> Iterator[None]:
+def quiet_stdout() -> Iterator[None]:
     """pjlib prints its banner to fd 1 inside libCreate(), before any log level applies."""
     try:
         sys.stdout.flush()
@@ -86,7 +86,7 @@ def _quiet_stdout() -> Iterator[None]:
 def create_endpoint(config: EngineConfig) -> tuple[PjEndpoint, bool]:
     """Create and initialise the library; returns the endpoint and whether audio is null."""
     ep = PjEndpoint()
-    with _quiet_stdout():
+    with quiet_stdout():
         ep.libCreate()
     cfg = pj.EpConfig()
     ua = cfg.uaConfig

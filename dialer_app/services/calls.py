@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Signal
 
-from dialer_app.domain.call_outcomes import CallEndDescription, describe_call_end
+from dialer_app.domain.call_outcomes import CallEndDescription
 from dialer_app.domain.call_quality import quality_warnings
 from dialer_app.domain.line_status import NO_LINE, LineState, LineStatus
 from dialer_app.domain.phone import PhoneNumber, PhoneNumberError, parse_number
@@ -39,6 +39,7 @@ from dialer_app.engine.events import (
     LineRemoved,
     OptionsResult,
 )
+from dialer_app.services.call_end import describe_ended
 
 log = logging.getLogger(__name__)
 
@@ -495,15 +496,7 @@ class CallService(QObject):
         call = self._mine(event.call_id)
         if call is None:
             return
-        end = describe_call_end(
-            event.sip_status,
-            event.reason,
-            connected=event.connected,
-            hung_up_by_rep=event.hung_up_by_rep,
-            was_ringing=event.was_ringing or call.ringing,
-            error_code=event.error_code,
-            voicemail_dropped=event.voicemail_dropped,
-        )
+        end = describe_ended(event, rang=call.ringing)
         quality = event.stats or self._last_quality
         finished = FinishedCall(
             replace(call, state=CallState.DISCONNECTED),
