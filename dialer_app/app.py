@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -56,25 +57,36 @@ def open_context(paths: AppPaths, *, demo: bool) -> AppContext:
     return AppContext(paths, settings, database, SecretStore())
 
 
-class _DeferredCallStore:
-    """Opens the ORM side of the database on the first call, not at start-up (FACTS: 300 ms)."""
+class _Deferred:
+    """Builds the real object on first use: the ORM side of the database costs ~300 ms to
+    import (FACTS.md), so it loads when the first call needs it, not at start-up."""
 
-    def __init__(self, database: Database) -> None:
-        self._database = database
-        self._store: Any = None
+    def __init__(self, factory: Callable[[], Any]) -> None:
+        self._factory = factory
+        self._target: Any = None
 
-    def _get(self) -> Any:
-        if self._store is None:
-            from dialer_app.db.call_store import CallStore
+    def __getattr__(self, name: str) -> Any:
+        if self._target is None:
+            self._target = self._factory()
+        return getattr(self._target, name)
 
-            self._store = CallStore(self._database.sessions)
-        return self._store
 
-    def started(self, start: Any) -> None:
-        self._get().started(start)
+def _call_store(database: Database) -> Any:
+    from dialer_app.db.call_store import CallStore
 
-    def finished(self, finish: Any) -> None:
-        self._get().finished(finish)
+    return CallStore(database.sessions)
+
+
+def _team_options(database: Database) -> Any:
+    from dialer_app.services.team_options import TeamOptionsService
+
+    return TeamOptionsService(database.sessions)
+
+
+def _call_log_store(database: Database) -> Any:
+    from dialer_app.db.call_log_store import CallLogStore
+
+    return CallLogStore(database.sessions)
 
 
 def resource_path(*parts: str) -> Path:
@@ -107,7 +119,7 @@ def create_call_service(context: AppContext, *, with_engine: bool = True) -> Cal
             log_file=str(context.paths.log_dir / "sip.log"),
             log_level=3,
         ),
-        store=_DeferredCallStore(context.database),
+        store=_Deferred(lambda: _call_store(context.database)),
         voicemail_greeting=voicemail_greeting_path(context.paths),
         demo_media=DemoMedia(
             prompt=resource_path("demo", "prompt.wav"),
@@ -129,11 +141,13 @@ def start_calls(context: AppContext, calls: CallService, *, demo: bool) -> None:
 
 
 def create_main_window(context: AppContext, calls: CallService | None = None) -> MainWindow:
+    from dialer_app.services.call_logger import CallLoggerService
     from dialer_app.services.people import PeopleService
     from dialer_app.ui.main_window import MainWindow, MainWindowDeps
 
     if calls is None:
         calls = create_call_service(context, with_engine=False)
+    logger = CallLoggerService(_Deferred(lambda: _call_log_store(context.database)), calls)
     deps = MainWindowDeps(
         settings=context.settings,
         save_settings=context.save_settings,
@@ -141,9 +155,12 @@ def create_main_window(context: AppContext, calls: CallService | None = None) ->
         calls=calls,
         secrets=context.secrets,
         ringback_wav=resource_path("sounds", "ringback.wav"),
+        logger=logger,
+        team_options=lambda: _team_options(context.database),
     )
     window = MainWindow(deps)
     calls.setParent(window)
+    logger.setParent(window)
     return window
 
 
@@ -164,7 +181,8 @@ def run_app(paths: AppPaths, *, demo: bool) -> int:
         log.error("cannot open the database: %s", exc)
         QMessageBox.critical(None, f"{APP_DISPLAY_NAME} cannot open its database", str(exc))
         return 2
-    window = create_main_window(context)
+    calls = create_call_service(context)
+    window = create_main_window(context, calls)
     window.show()
     if os.environ.get(STARTUP_PROBE_ENV):
 
@@ -173,7 +191,32 @@ def run_app(paths: AppPaths, *, demo: bool) -> int:
             app.quit()
 
         QTimer.singleShot(0, probe)
+    start_session(context, window, calls, demo=demo)
+    app.aboutToQuit.connect(calls.shutdown)
     try:
         return app.exec()
     finally:
+        calls.shutdown()
         context.close()
+
+
+def start_session(
+    context: AppContext, window: MainWindow, calls: CallService, *, demo: bool
+) -> None:
+    """After the first paint: boot the engine (its own thread), warm the ORM up (another
+    thread), and reopen a call log a crash left unsaved."""
+    from PySide6.QtCore import QTimer
+
+    from dialer_app.db.open_logs import has_open_logs
+
+    QTimer.singleShot(0, lambda: start_calls(context, calls, demo=demo))
+    QTimer.singleShot(1000, _warm_up_orm)
+    if has_open_logs(context.database.path):
+        QTimer.singleShot(0, window.recover_open_logs)
+
+
+def _warm_up_orm() -> None:
+    """Import SQLAlchemy in the background so the first call's database write does not stall."""
+    import threading
+
+    threading.Thread(target=lambda: __import__("dialer_app.db.call_store"), daemon=True).start()

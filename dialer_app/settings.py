@@ -44,6 +44,10 @@ class Settings:
     """Device that plays the ringback tone; empty means the speaker."""
     ring_timeout_s: int = 45
     """Stop ringing and report No Answer after this many seconds."""
+    logger_geometry: str = ""
+    """Where the popped-out call logger was (Qt saveGeometry, base64)."""
+    logger_on_top: bool = False
+    """Keep the popped-out call logger above other windows."""
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
     """Keys this version does not know (kept when saving)."""
 

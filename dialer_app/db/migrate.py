@@ -18,7 +18,7 @@ from dialer_app.db.errors import DatabaseCorrupt, NotOurDatabase, SchemaTooNew
 
 log = logging.getLogger(__name__)
 
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 """The newest migration; a test checks it equals Alembic's head."""
 
 _SQLITE_HEADER = b"SQLite format 3\x00"

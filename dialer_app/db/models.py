@@ -220,6 +220,13 @@ class Sentiment(_TeamOptionMixin, Base):
     __tablename__ = "sentiments"
 
 
+class LogState(enum.StrEnum):
+    OPEN = "open"
+    """The call happened and nothing is logged yet (notes may be autosaved)."""
+    LOGGED = "logged"
+    DISCARDED = "discarded"
+
+
 class Call(SyncedMixin, Base):
     """One call placed from the app: who, which number, how it ended, how it sounded.
 
@@ -255,5 +262,68 @@ class Call(SyncedMixin, Base):
     loss_pct: Mapped[float | None] = mapped_column(Float)
     rtt_ms: Mapped[float | None] = mapped_column(Float)
     mos: Mapped[float | None] = mapped_column(Float)
+    # -- the log (seed 000) ------------------------------------------------------------
+    log_state: Mapped[str] = mapped_column(String(16), default=LogState.OPEN)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    disposition_id: Mapped[int | None] = mapped_column(ForeignKey("dispositions.id"))
+    sentiment_id: Mapped[int | None] = mapped_column(ForeignKey("sentiments.id"))
+    custom_values: Mapped[str] = mapped_column(Text, default="{}")
+    """JSON object: custom call field uuid -> value."""
+    success: Mapped[bool] = mapped_column(Boolean, default=False)
+    logged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    draft_saved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    membership_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cadence_memberships.id", ondelete="SET NULL")
+    )
+    step_id: Mapped[int | None] = mapped_column(ForeignKey("cadence_steps.id", ondelete="SET NULL"))
+    sync_state: Mapped[str] = mapped_column(String(16), default="pending")
 
     person: Mapped[Person | None] = relationship()
+
+
+class CustomFieldType(enum.StrEnum):
+    TEXT = "text"
+    NUMBER = "number"
+    DATE = "date"
+    CHOICE = "choice"
+    CHECKBOX = "checkbox"
+
+
+class CustomCallField(SyncedMixin, Base):
+    """An admin-defined field on the call log (seed 000: "alternative fields")."""
+
+    __tablename__ = "custom_call_fields"
+
+    name: Mapped[str] = mapped_column(String(100))
+    field_type: Mapped[CustomFieldType] = mapped_column(_enum(CustomFieldType, "custom_field_type"))
+    required: Mapped[bool] = mapped_column(Boolean, default=False)
+    choices: Mapped[str] = mapped_column(Text, default="[]")
+    """JSON list of the options of a single-choice field."""
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class TeamSetting(Base):
+    """Team-wide switches an admin sets (e.g. disposition required); synced later."""
+
+    __tablename__ = "team_settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utc_now, onupdate=utc_now
+    )
+
+
+class StepCompletion(SyncedMixin, Base):
+    """A cadence step done for one person (by Log and Complete, Complete Only or Success)."""
+
+    __tablename__ = "step_completions"
+
+    membership_id: Mapped[int] = mapped_column(
+        ForeignKey("cadence_memberships.id", ondelete="CASCADE"), index=True
+    )
+    step_id: Mapped[int] = mapped_column(ForeignKey("cadence_steps.id", ondelete="CASCADE"))
+    call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id", ondelete="SET NULL"))
+    completed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    success: Mapped[bool] = mapped_column(Boolean, default=False)

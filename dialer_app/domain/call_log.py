@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from dialer_app.domain.call_log_defaults import DEFAULT_DISPOSITIONS, DefaultOption
+
+REQUIRED_SETTING_KEYS = {"disposition": "disposition_required", "sentiment": "sentiment_required"}
+"""TeamSetting keys that make a disposition / sentiment mandatory on every log."""
 
 FREQUENT_MIN_USES = 5
 FREQUENT_MAX = 3
@@ -107,3 +111,44 @@ def available_actions(*, on_cadence_step: bool) -> tuple[LogAction, ...]:
             LogAction.SUCCESS,
         )
     return (LogAction.LOG, LogAction.SUCCESS)
+
+
+# -- what a log holds (plain data, shared by the store, the service and the UI) ----------
+@dataclass(frozen=True)
+class LogFields:
+    """What the rep typed and picked in the logger."""
+
+    notes: str = ""
+    disposition_id: int | None = None
+    sentiment_id: int | None = None
+    custom_values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CustomField:
+    uuid: str
+    name: str
+    field_type: str
+    required: bool
+    choices: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OpenLog:
+    """A call whose log was started (autosaved) but never logged or discarded."""
+
+    call_uuid: str
+    person_id: int | None
+    person_name: str
+    number_e164: str
+    fields: LogFields
+    membership_id: int | None
+    step_id: int | None
+
+
+@dataclass(frozen=True)
+class StepInfo:
+    membership_id: int
+    step_id: int
+    step_name: str
+    instructions: str

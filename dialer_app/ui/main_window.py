@@ -6,15 +6,18 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -23,16 +26,21 @@ from dialer_app import APP_DISPLAY_NAME, __version__
 from dialer_app.db.people_reader import PersonRow
 from dialer_app.domain.line_status import LineStatus
 from dialer_app.secrets import KeyringStatus, SecretStore
+from dialer_app.services.call_logger import CallLoggerService
 from dialer_app.services.calls import ActiveCall, CallService, FinishedCall
 from dialer_app.services.lines import load_line_setups
 from dialer_app.services.people import PeopleService
 from dialer_app.settings import Settings
+from dialer_app.ui.call_logger import CallLogPanel, LoggerWindow
 from dialer_app.ui.call_panel import CallPanel
 from dialer_app.ui.dial_pad import DialPad
 from dialer_app.ui.line_indicator import LineIndicator
 from dialer_app.ui.people_model import PeopleTableModel
 from dialer_app.ui.people_panel import PeoplePanel
 from dialer_app.ui.ringer import Ringer
+
+if TYPE_CHECKING:  # the service imports SQLAlchemy: not on the start-up path
+    from dialer_app.services.team_options import TeamOptionsService
 
 KEYRING_CHECK_DELAY_MS = 500
 
@@ -47,6 +55,9 @@ class MainWindowDeps:
     calls: CallService
     secrets: SecretStore
     ringback_wav: Path | None = None
+    logger: CallLoggerService | None = None
+    team_options: Callable[[], TeamOptionsService] | None = None
+    """Builds the admin service for the team call log settings (ORM, so only on demand)."""
 
 
 class MainWindow(QMainWindow):
@@ -65,14 +76,20 @@ class MainWindow(QMainWindow):
         self.people_model = PeopleTableModel(deps.people, region, self)
         self.people_panel = PeoplePanel(self.people_model)
 
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.dial_pad)
-        left_layout.addWidget(self.call_panel)
-        left_layout.addStretch(1)
+        dialer = QWidget()
+        dialer_layout = QVBoxLayout(dialer)
+        dialer_layout.setContentsMargins(0, 0, 0, 0)
+        dialer_layout.addWidget(self.dial_pad)
+        dialer_layout.addWidget(self.call_panel)
+        dialer_layout.addStretch(1)
+        self.left_tabs = QTabWidget()
+        self.left_tabs.setObjectName("dialerTabs")
+        self.left_tabs.addTab(dialer, "Dialer")
+        self.left_tabs.tabBar().setVisible(False)  # a Log tab appears when not popped out
+        self.log_panel: CallLogPanel | None = None
+        self.logger_window: LoggerWindow | None = None
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(left)
+        splitter.addWidget(self.left_tabs)
         splitter.addWidget(self.people_panel)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
@@ -108,6 +125,13 @@ class MainWindow(QMainWindow):
         self.call_panel.voicemail_button.clicked.connect(calls.drop_voicemail)
         self.people_panel.person_chosen.connect(self.load_person)
 
+        if deps.logger is not None:
+            self._place_logger(deps.settings.use_popped_out_logger)
+            deps.logger.session_opened.connect(self._on_log_opened)
+            app = QApplication.instance()
+            if isinstance(app, QApplication):
+                # autosave whenever the rep moves focus (besides every 3 s)
+                app.focusChanged.connect(self._autosave_log)
         self.line_indicator.show_status(deps.calls.line_status)
         self.keyring_status_ready.connect(self._show_keyring_status)
         # Not urgent, and importing keyring competes with the first paint for the GIL.
@@ -133,6 +157,14 @@ class MainWindow(QMainWindow):
         file_menu = menu.addMenu("&File")
         file_menu.addAction(
             self._add_action("settings", "&Settings…", ["Ctrl+,"], self.open_settings)
+        )
+        file_menu.addAction(
+            self._add_action(
+                "team_settings",
+                "&Team call log settings…",
+                ["Ctrl+Shift+T"],
+                self.open_team_settings,
+            )
         )
         file_menu.addSeparator()
         file_menu.addAction(self._add_action("quit", "&Quit", ["Ctrl+Q"], self.close))
@@ -160,6 +192,9 @@ class MainWindow(QMainWindow):
             self._add_action(
                 "drop_voicemail", "Drop &voicemail", ["Ctrl+Shift+V"], calls.drop_voicemail
             )
+        )
+        call_menu.addAction(
+            self._add_action("show_log", "Show call &log", ["Ctrl+Shift+L"], self.show_call_log)
         )
         call_menu.addSeparator()
         call_menu.addAction(
@@ -209,6 +244,64 @@ class MainWindow(QMainWindow):
         return rows
 
     # -- slots -------------------------------------------------------------------------
+    # -- the call logger ---------------------------------------------------------------
+    def _place_logger(self, popped_out: bool) -> None:
+        """The Log as its own window (default) or as a tab beside the dial pad (seed 000)."""
+        logger = self._deps.logger
+        if logger is None or popped_out == (self.logger_window is not None):
+            return
+        if popped_out:
+            if self.log_panel is not None:
+                self.left_tabs.removeTab(self.left_tabs.indexOf(self.log_panel))
+                self.log_panel.deleteLater()
+                self.log_panel = None
+            self.left_tabs.tabBar().setVisible(False)
+            settings = self._deps.settings
+            window = LoggerWindow(
+                logger, self, geometry=settings.logger_geometry, on_top=settings.logger_on_top
+            )
+            window.geometry_changed.connect(lambda text: self._save_setting(logger_geometry=text))
+            window.on_top_changed.connect(lambda on: self._save_setting(logger_on_top=on))
+            self.logger_window = window
+            if logger.session is not None:
+                window.panel.load(logger.session)
+        else:
+            if self.logger_window is not None:
+                self.logger_window.hide()
+                self.logger_window.deleteLater()
+                self.logger_window = None
+            self.log_panel = CallLogPanel(logger)
+            self.left_tabs.addTab(self.log_panel, "Log")
+            self.left_tabs.tabBar().setVisible(True)
+            if logger.session is not None:
+                self.log_panel.load(logger.session)
+
+    def _autosave_log(self, _old: object, _new: object) -> None:
+        if self._deps.logger is not None:
+            self._deps.logger.save_draft()
+
+    def _on_log_opened(self, _session: object) -> None:
+        if self.log_panel is not None:
+            self.left_tabs.setCurrentWidget(self.log_panel)
+
+    def show_call_log(self) -> None:
+        if self.logger_window is not None and self._deps.logger and self._deps.logger.session:
+            self.logger_window.show()
+            self.logger_window.raise_()
+            self.logger_window.activateWindow()
+        elif self.log_panel is not None:
+            self.left_tabs.setCurrentWidget(self.log_panel)
+
+    def recover_open_logs(self) -> None:
+        """After a crash: reopen the log the rep was typing, with its notes."""
+        if self._deps.logger is not None and self._deps.logger.recover():
+            self._on_notice("Recovered an unsaved call log from your last session.")
+            self.show_call_log()
+
+    def _save_setting(self, **changes: object) -> None:
+        self._deps.settings = self._deps.settings.with_changes(**changes)
+        self._deps.save_settings(self._deps.settings)
+
     def focus_dial_pad(self) -> None:
         self.dial_pad.number_edit.setFocus()
         self.dial_pad.number_edit.selectAll()
@@ -249,12 +342,26 @@ class MainWindow(QMainWindow):
             return
         self.apply_settings(dialog.result_settings())
 
+    def open_team_settings(self) -> None:
+        """Admin: dispositions, sentiments and custom call fields (renames keep old logs)."""
+        if self._deps.team_options is None:
+            return
+        from dialer_app.ui.team_call_log_dialog import TeamCallLogDialog
+
+        dialog = TeamCallLogDialog(self._deps.team_options(), self)
+        dialog.exec()
+        logger = self._deps.logger
+        if logger is not None and logger.session is not None:
+            logger.session_opened.emit(logger.session)  # reload the open log's options
+
     def apply_settings(self, settings: Settings) -> None:
         self._deps.settings = settings
         self._deps.save_settings(settings)
         calls = self._deps.calls
         calls.set_region(settings.default_region)
         calls.set_ring_timeout(float(settings.ring_timeout_s))
+        if self._deps.logger is not None:
+            self._place_logger(settings.use_popped_out_logger)
         self.ringer.set_device(settings.ringer)
         calls.use_engine_ringback(not self.ringer.enabled)
         setups, problems = load_line_setups(settings.lines, self._deps.secrets)
@@ -333,4 +440,9 @@ class MainWindow(QMainWindow):
             if answer != QMessageBox.StandardButton.Yes:
                 event.ignore()
                 return
+        logger = self._deps.logger
+        if logger is not None:
+            logger.save_draft()  # an unsaved log reopens at the next start
+        if self.logger_window is not None:
+            self.logger_window.hide()
         event.accept()

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from dialer_app.app import AppContext, create_call_service, create_main_window
+from dialer_app.app import AppContext
 from dialer_app.db.models import Call
-from dialer_app.domain.line_status import LineState
 from dialer_app.engine.events import (
     CallEnded,
     CallMediaChanged,
@@ -22,28 +19,6 @@ from dialer_app.engine.events import (
 from dialer_app.services.calls import CallService
 from dialer_app.ui.main_window import MainWindow
 from tests.gui.fake_engine import FakeEngine
-
-
-@pytest.fixture
-def phone(
-    qtbot: QtBot, context: AppContext
-) -> Iterator[tuple[MainWindow, CallService, FakeEngine]]:
-    FakeEngine.instances.clear()
-    calls = create_call_service(context)
-    calls._engine_factory = FakeEngine  # type: ignore[assignment]
-    window = create_main_window(context, calls)
-    window.show()  # closed below, after the call ended (pytest-qt would close it first)
-    calls.start([], "")
-    qtbot.waitUntil(lambda: calls.line_status.state is LineState.DEMO)
-    engine = FakeEngine.instances[0]
-    yield window, calls, engine
-    active = calls.active_call
-    if active is not None:  # end it, or closing the window would ask "hang up and quit?"
-        engine.on_event(CallEnded(active.call_id, 487, "Request Terminated", None, False, True))
-        qtbot.waitUntil(lambda: calls.active_call is None)
-    calls.shutdown()
-    window.close()
-    window.deleteLater()
 
 
 def _dial_ava(qtbot: QtBot, window: MainWindow) -> None:

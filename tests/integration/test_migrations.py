@@ -118,3 +118,28 @@ def test_upgrade_from_an_older_revision_keeps_a_backup(tmp_path: Path) -> None:
     database = open_database(path)
     assert database.revision == HEAD_REVISION
     database.close()
+
+
+def test_calls_from_0002_survive_the_upgrade_to_head(tmp_path: Path) -> None:
+    """A rep's existing calls keep their data and get an empty, open log."""
+    path = tmp_path / "db.sqlite3"
+    config = Config()
+    config.set_main_option("script_location", str(migrations_path()))
+    from alembic import command
+
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0002")
+        connection.exec_driver_sql(
+            "INSERT INTO calls (uuid, number_e164, direction, line_name, started_at, "
+            "voicemail_dropped, created_at, updated_at, outcome) VALUES ('c-1', '+14045550100', "
+            "'outbound', 'Demo line', '2026-01-01', 0, '2026-01-01', '2026-01-01', 'answered')"
+        )
+    engine.dispose()
+    open_database(path).close()
+    with sqlite3.connect(path) as connection:
+        row = connection.execute(
+            "SELECT outcome, log_state, notes, custom_values, success, sync_state FROM calls"
+        ).fetchone()
+    assert row == ("answered", "open", "", "{}", 0, "pending")
