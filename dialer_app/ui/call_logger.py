@@ -354,12 +354,12 @@ class LoggerWindow(QWidget):
             self.restoreGeometry(QByteArray.fromBase64(geometry.encode()))
         if on_top:
             self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
-        logger.session_opened.connect(self._show_session)
-        logger.session_changed.connect(self._show_session)
+        logger.session_opened.connect(self.show_session)
+        logger.session_changed.connect(self.show_session)
         logger.session_closed.connect(self._closed_by_logging)
         self._closing_after_log = False
 
-    def _show_session(self, session: LogSession) -> None:
+    def show_session(self, session: LogSession) -> None:
         self.setWindowTitle(session.person_name)  # blank for a number with no person
         self.live_label.setVisible(session.live)
         if not self.isVisible():

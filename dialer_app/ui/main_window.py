@@ -26,7 +26,7 @@ from dialer_app import APP_DISPLAY_NAME, __version__
 from dialer_app.db.people_reader import PersonRow
 from dialer_app.domain.line_status import LineStatus
 from dialer_app.secrets import KeyringStatus, SecretStore
-from dialer_app.services.call_logger import CallLoggerService
+from dialer_app.services.call_logger import CallLoggerService, LogSession
 from dialer_app.services.calls import ActiveCall, CallService, FinishedCall
 from dialer_app.services.lines import load_line_setups
 from dialer_app.services.people import PeopleService
@@ -88,6 +88,7 @@ class MainWindow(QMainWindow):
         self.left_tabs.tabBar().setVisible(False)  # a Log tab appears when not popped out
         self.log_panel: CallLogPanel | None = None
         self.logger_window: LoggerWindow | None = None
+        self._logger_popped_out: bool | None = None  # placed by _place_logger
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.left_tabs)
         splitter.addWidget(self.people_panel)
@@ -248,23 +249,17 @@ class MainWindow(QMainWindow):
     def _place_logger(self, popped_out: bool) -> None:
         """The Log as its own window (default) or as a tab beside the dial pad (seed 000)."""
         logger = self._deps.logger
-        if logger is None or popped_out == (self.logger_window is not None):
+        if logger is None or popped_out == self._logger_popped_out:
             return
+        self._logger_popped_out = popped_out
         if popped_out:
             if self.log_panel is not None:
                 self.left_tabs.removeTab(self.left_tabs.indexOf(self.log_panel))
                 self.log_panel.deleteLater()
                 self.log_panel = None
             self.left_tabs.tabBar().setVisible(False)
-            settings = self._deps.settings
-            window = LoggerWindow(
-                logger, self, geometry=settings.logger_geometry, on_top=settings.logger_on_top
-            )
-            window.geometry_changed.connect(lambda text: self._save_setting(logger_geometry=text))
-            window.on_top_changed.connect(lambda on: self._save_setting(logger_on_top=on))
-            self.logger_window = window
             if logger.session is not None:
-                window.panel.load(logger.session)
+                self._logger_window_for(logger.session)
         else:
             if self.logger_window is not None:
                 self.logger_window.hide()
@@ -280,9 +275,28 @@ class MainWindow(QMainWindow):
         if self._deps.logger is not None:
             self._deps.logger.save_draft()
 
-    def _on_log_opened(self, _session: object) -> None:
+    def _logger_window_for(self, session: LogSession) -> LoggerWindow:
+        """The popped-out logger is built when the first call starts (not at start-up)."""
+        window = self.logger_window
+        if window is None:
+            logger = self._deps.logger
+            assert logger is not None
+            settings = self._deps.settings
+            window = LoggerWindow(
+                logger, self, geometry=settings.logger_geometry, on_top=settings.logger_on_top
+            )
+            window.geometry_changed.connect(lambda text: self._save_setting(logger_geometry=text))
+            window.on_top_changed.connect(lambda on: self._save_setting(logger_on_top=on))
+            self.logger_window = window
+            window.panel.load(session)
+            window.show_session(session)
+        return window
+
+    def _on_log_opened(self, session: LogSession) -> None:
         if self.log_panel is not None:
             self.left_tabs.setCurrentWidget(self.log_panel)
+        elif self._logger_popped_out:
+            self._logger_window_for(session)
 
     def show_call_log(self) -> None:
         if self.logger_window is not None and self._deps.logger and self._deps.logger.session:

@@ -60,9 +60,10 @@ def _call_row(context: AppContext, call_id: str) -> Call:
 
 def test_popped_out_logger_appears_titled_and_live(qtbot: QtBot, phone: Phone) -> None:
     window, calls, engine = phone
-    assert window.logger_window is not None and not window.logger_window.isVisible()
+    assert window.logger_window is None  # built when the first call starts
     call_id = _dial_person(qtbot, window, engine, "ava")
     logger = window.logger_window
+    assert logger is not None
     assert logger.isVisible()
     assert logger.windowTitle() == "Ava Thompson"
     assert logger.live_label.isVisible()
@@ -323,3 +324,17 @@ def test_log_tab_when_not_popped_out(qtbot: QtBot, phone: Phone, context: AppCon
     _dial_person(qtbot, window, engine, "ava")
     assert window.left_tabs.currentWidget() is window.log_panel
     assert window.log_panel.main_button.text() == "Log"
+
+
+def test_log_tab_from_the_start(qtbot: QtBot, context: AppContext) -> None:
+    from dialer_app.app import create_main_window
+
+    context.settings = context.settings.with_changes(use_popped_out_logger=False)
+    window = create_main_window(context)
+    qtbot.addWidget(window)
+    assert window.log_panel is not None
+    assert window.logger_window is None
+    assert [window.left_tabs.tabText(i) for i in range(window.left_tabs.count())] == [
+        "Dialer",
+        "Log",
+    ]
