@@ -1,6 +1,8 @@
-"""Refresh docs/main-window.png: the real main window on the demo team, rendered offscreen.
+"""Refresh the README pictures: the real windows on the demo team, rendered offscreen.
 
-Usage: .venv/bin/python docs/make_screenshot.py [output.png]
+docs/main-window.png: the main window on the demo line, a person on the dial pad.
+docs/call-logger.png: the popped-out call logger during a demo call.
+Usage: .venv/bin/python docs/make_screenshot.py
 """
 
 from __future__ import annotations
@@ -12,28 +14,61 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+HERE = Path(__file__).parent
+
 
 def main() -> int:
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    from dialer_app.app import create_main_window, open_context
+    from dialer_app.app import create_call_service, create_main_window, open_context, start_session
+    from dialer_app.engine.events import CallState
     from dialer_app.paths import AppPaths
 
-    output = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).with_name("main-window.png")
     app = QApplication(sys.argv)
+
+    def wait_until(condition: object, timeout_ms: int = 15_000) -> None:
+        loop = QEventLoop()
+        poll = QTimer()
+        poll.timeout.connect(lambda: loop.quit() if condition() else None)  # type: ignore[operator]
+        poll.start(20)
+        QTimer.singleShot(timeout_ms, loop.quit)
+        loop.exec()
+
     with tempfile.TemporaryDirectory() as data_dir:
         context = open_context(AppPaths.resolve(data_dir), demo=True)
-        window = create_main_window(context)
+        calls = create_call_service(context)
+        window = create_main_window(context, calls)
         window.resize(1000, 600)
         window.show()
+        start_session(context, window, calls, demo=True)
+        wait_until(lambda: calls.line_status.can_dial)
         window.people_panel.search_edit.setText("acme")
         window.people_panel.search_now()
         window.people_panel.table.selectRow(0)
         window.load_selected_person()
         app.processEvents()
-        window.grab().save(str(output))
+        window.grab().save(str(HERE / "main-window.png"))
+
+        window.dial_pad.request_dial()
+        wait_until(
+            lambda: calls.active_call is not None and calls.active_call.state is CallState.CONNECTED
+        )
+        logger_window = window.logger_window
+        if logger_window is not None:
+            QTest.keyClicks(
+                logger_window.panel.notes, "Owns outbound calling. Wants pricing for 12 reps."
+            )
+            wait_until(lambda: "MOS" in window.call_panel.quality_label.text())
+            QTest.qWait(1100)  # one more tick of the call timer
+            logger_window.grab().save(str(HERE / "call-logger.png"))
+            window.grab().save(str(HERE / "in-call.png"))
+        calls.hangup()
+        wait_until(lambda: calls.active_call is None)
+        calls.shutdown()
         context.close()
-    print(f"saved {output}")
+    print("saved docs/main-window.png, docs/in-call.png, docs/call-logger.png")
     return 0
 
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -202,6 +203,7 @@ class CallLogPanel(QWidget):
         self.main_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.main_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         self.main_button.setMinimumHeight(30)
+        self.main_button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.main_button.clicked.connect(lambda: self._perform(self._main_action))
         self.more_menu = QMenu(self)
         self.success_button = QPushButton("Success")
@@ -273,7 +275,8 @@ class CallLogPanel(QWidget):
             qaction = self.more_menu.addAction(ACTION_LABELS[action])
             qaction.triggered.connect(lambda _=False, a=action: self._perform(a))
             self.menu_actions[action] = qaction
-        self.main_button.setMenu(self.more_menu)
+        # the drop-down arrow only where there is a drop-down (cadence phone steps)
+        self.main_button.setMenu(self.more_menu if self.menu_actions else None)  # type: ignore[arg-type]
         self.main_button.setPopupMode(
             QToolButton.ToolButtonPopupMode.MenuButtonPopup
             if self.menu_actions

@@ -438,7 +438,7 @@ class MainWindow(QMainWindow):
 
     def _show_keyring_status(self, status: KeyringStatus) -> None:
         self.keyring_label.setText(
-            "" if status.usable else "🔑 No keyring: secrets for this session only"
+            "" if status.usable else "No keyring: secrets for this session only"
         )
         self.keyring_label.setToolTip(status.message)
 
