@@ -156,6 +156,7 @@ def create_main_window(context: AppContext, calls: CallService | None = None) ->
         secrets=context.secrets,
         ringback_wav=resource_path("sounds", "ringback.wav"),
         logger=logger,
+        calls_reader=context.database.calls_reader(),
         team_options=lambda: _team_options(context.database),
     )
     window = MainWindow(deps)

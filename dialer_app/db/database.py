@@ -11,6 +11,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dialer_app.db.calls_reader import CallsReader
 from dialer_app.db.migrate import stored_revision, upgrade_database
 from dialer_app.db.people_reader import PeopleReader
 
@@ -25,7 +26,7 @@ class Database:
     revision: str
     created: bool
     """True when this start created the schema (first run)."""
-    _readers: list[PeopleReader] = field(default_factory=list, repr=False)
+    _readers: list[PeopleReader | CallsReader] = field(default_factory=list, repr=False)
 
     @cached_property
     def engine(self) -> Engine:
@@ -41,6 +42,11 @@ class Database:
 
     def people_reader(self) -> PeopleReader:
         reader = PeopleReader(self.path)
+        self._readers.append(reader)
+        return reader
+
+    def calls_reader(self) -> CallsReader:
+        reader = CallsReader(self.path)
         self._readers.append(reader)
         return reader
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from dialer_app import APP_DISPLAY_NAME, __version__
+from dialer_app.db.calls_reader import CallsReader
 from dialer_app.db.people_reader import PersonRow
 from dialer_app.domain.line_status import LineStatus
 from dialer_app.secrets import KeyringStatus, SecretStore
@@ -33,6 +34,7 @@ from dialer_app.services.people import PeopleService
 from dialer_app.settings import Settings
 from dialer_app.ui.call_logger import CallLogPanel, LoggerWindow
 from dialer_app.ui.call_panel import CallPanel
+from dialer_app.ui.calls_page import CallsPage
 from dialer_app.ui.dial_pad import DialPad
 from dialer_app.ui.line_indicator import LineIndicator
 from dialer_app.ui.people_model import PeopleTableModel
@@ -56,6 +58,7 @@ class MainWindowDeps:
     secrets: SecretStore
     ringback_wav: Path | None = None
     logger: CallLoggerService | None = None
+    calls_reader: CallsReader | None = None
     team_options: Callable[[], TeamOptionsService] | None = None
     """Builds the admin service for the team call log settings (ORM, so only on demand)."""
 
@@ -91,7 +94,15 @@ class MainWindow(QMainWindow):
         self._logger_popped_out: bool | None = None  # placed by _place_logger
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.left_tabs)
-        splitter.addWidget(self.people_panel)
+        self.right_tabs = QTabWidget()
+        self.right_tabs.setObjectName("mainTabs")
+        self.right_tabs.addTab(self.people_panel, "People")
+        self.calls_page: CallsPage | None = None
+        if deps.calls_reader is not None:
+            self.calls_page = CallsPage(deps.calls_reader)
+            self.right_tabs.addTab(self.calls_page, "Calls")
+            self.right_tabs.currentChanged.connect(self._on_tab_changed)
+        splitter.addWidget(self.right_tabs)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([300, 680])
@@ -126,7 +137,9 @@ class MainWindow(QMainWindow):
         self.call_panel.voicemail_button.clicked.connect(calls.drop_voicemail)
         self.people_panel.person_chosen.connect(self.load_person)
 
+        calls.call_finished.connect(lambda _finished: self._refresh_calls())
         if deps.logger is not None:
+            deps.logger.logged.connect(lambda _result: self._refresh_calls())
             self._place_logger(deps.settings.use_popped_out_logger)
             deps.logger.session_opened.connect(self._on_log_opened)
             app = QApplication.instance()
@@ -214,6 +227,17 @@ class MainWindow(QMainWindow):
             )
         )
         people_menu.addAction(
+            self._add_action("calls_history", "Calls &history", ["Ctrl+Shift+H"], self.show_calls)
+        )
+        people_menu.addAction(
+            self._add_action(
+                "person_calls",
+                "Calls with the selected &person",
+                ["Ctrl+Shift+A"],
+                self.show_person_calls,
+            )
+        )
+        people_menu.addAction(
             self._add_action(
                 "call_selected",
                 "Put selected person on the &dial pad",
@@ -270,6 +294,27 @@ class MainWindow(QMainWindow):
             self.left_tabs.tabBar().setVisible(True)
             if logger.session is not None:
                 self.log_panel.load(logger.session)
+
+    # -- calls history -------------------------------------------------------------------
+    def show_calls(self) -> None:
+        if self.calls_page is not None:
+            self.calls_page.show_person(None, "")
+            self.right_tabs.setCurrentWidget(self.calls_page)
+
+    def show_person_calls(self) -> None:
+        """The selected person's activity: every call with them."""
+        person = self.people_panel.selected_person()
+        if self.calls_page is not None and person is not None:
+            self.calls_page.show_person(person.id, person.name)
+            self.right_tabs.setCurrentWidget(self.calls_page)
+
+    def _on_tab_changed(self, _index: int) -> None:
+        if self.calls_page is not None and self.right_tabs.currentWidget() is self.calls_page:
+            self.calls_page.refresh()
+
+    def _refresh_calls(self) -> None:
+        if self.calls_page is not None and self.right_tabs.currentWidget() is self.calls_page:
+            self.calls_page.refresh()
 
     def _autosave_log(self, _old: object, _new: object) -> None:
         if self._deps.logger is not None:

@@ -338,3 +338,48 @@ def test_log_tab_from_the_start(qtbot: QtBot, context: AppContext) -> None:
         "Dialer",
         "Log",
     ]
+
+
+def test_logged_call_shows_in_history_and_person_activity(
+    qtbot: QtBot, phone: Phone, context: AppContext
+) -> None:
+    window, calls, engine = phone
+    call_id = _dial_person(qtbot, window, engine, "ava")
+    panel = window.logger_window.panel  # type: ignore[union-attr]
+    qtbot.keyClicks(panel.notes, "Sent pricing")
+    _end(qtbot, calls, engine, CallEnded(call_id, 200, "OK", 75.0, True, True))
+    panel.disposition.setCurrentIndex(panel.disposition.findText("Connected"))
+    panel.sentiment.setCurrentIndex(panel.sentiment.findText("Interested"))
+    qtbot.mouseClick(panel.main_button, Qt.MouseButton.LeftButton)
+
+    qtbot.keyClick(
+        window,
+        Qt.Key.Key_A,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    page = window.calls_page
+    assert page is not None and window.right_tabs.currentWidget() is page
+    assert page.filter_label.text() == "Calls with Ava Thompson"
+    model = page.model
+    assert model.rowCount() == 1
+    cells = [model.index(0, c).data() for c in range(model.columnCount())]
+    assert cells[1:] == [
+        "Ava Thompson",
+        "+14045550100",
+        "01:15",
+        "answered",
+        "Connected",
+        "Interested",
+        "Sent pricing",
+        "logged",
+        "pending",
+    ]
+    qtbot.mouseClick(page.all_button, Qt.MouseButton.LeftButton)
+    assert page.filter_label.text() == "All calls"
+
+
+def test_calls_model_is_a_well_behaved_qt_model(qtmodeltester: object, phone: Phone) -> None:
+    window, _calls, _engine = phone
+    window.show_calls()
+    assert window.calls_page is not None
+    qtmodeltester.check(window.calls_page.model)  # type: ignore[attr-defined]
