@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -20,21 +20,7 @@ from PySide6.QtWidgets import (
 
 from dialer_app.db.calls_reader import CallRow, CallsReader
 from dialer_app.ui.call_panel import format_duration
-
-PAGE_SIZE = 200
-_COLUMNS = (
-    "When",
-    "Person",
-    "Number",
-    "Duration",
-    "Outcome",
-    "Disposition",
-    "Sentiment",
-    "Notes",
-    "Log",
-    "Sync",
-)
-_Index = QModelIndex | QPersistentModelIndex
+from dialer_app.ui.paged_model import PagedTableModel
 
 
 def _when(text: str) -> str:
@@ -45,59 +31,48 @@ def _when(text: str) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-class CallsTableModel(QAbstractTableModel):
+class CallsTableModel(PagedTableModel[CallRow]):
+    columns = (
+        "When",
+        "Person",
+        "Number",
+        "Duration",
+        "Outcome",
+        "Disposition",
+        "Sentiment",
+        "Notes",
+        "Log",
+        "Sync",
+    )
+
     def __init__(self, reader: CallsReader, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._reader = reader
-        self._rows: list[CallRow] = []
-        self._total = 0
         self.person_id: int | None = None
 
     def reload(self, person_id: int | None = None) -> None:
-        self.beginResetModel()
         self.person_id = person_id
-        self._total = self._reader.count(person_id)
-        self._rows = self._reader.recent(person_id=person_id, limit=PAGE_SIZE)
-        self.endResetModel()
+        self.reset_rows()
 
     def call_at(self, row: int) -> CallRow | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return self.row_at(row)
 
-    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and len(self._rows) < self._total
+    def count_rows(self) -> int:
+        return self._reader.count(self.person_id)
 
-    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008
-        more = self._reader.recent(
-            person_id=self.person_id, limit=PAGE_SIZE, offset=len(self._rows)
-        )
-        if not more:
-            self._total = len(self._rows)
-            return
-        self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(more) - 1)
-        self._rows.extend(more)
-        self.endInsertRows()
+    def fetch_rows(self, offset: int, limit: int) -> list[CallRow]:
+        return self._reader.recent(person_id=self.person_id, limit=limit, offset=offset)
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(_COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _COLUMNS[section] if 0 <= section < len(_COLUMNS) else None
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row = self.call_at(index.row()) if index.isValid() else None
-        if row is None:
-            return None
+    def cell(self, row: CallRow, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole:
             return row.notes or row.outcome_message or None
         if role != Qt.ItemDataRole.DisplayRole:
             return None
+        logged = (
+            ("logged ✓ success" if row.success else "logged")
+            if row.log_state == "logged"
+            else "not logged"
+        )
         values = (
             _when(row.started_at),
             row.person_name or "—",
@@ -107,12 +82,10 @@ class CallsTableModel(QAbstractTableModel):
             row.disposition,
             row.sentiment,
             row.notes.replace("\n", " ")[:120],
-            ("logged ✓ success" if row.success else "logged")
-            if row.log_state == "logged"
-            else "not logged",
+            logged,
             row.sync_state,
         )
-        return values[index.column()] if 0 <= index.column() < len(values) else None
+        return values[column]
 
 
 class CallsPage(QWidget):
