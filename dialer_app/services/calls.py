@@ -187,6 +187,7 @@ class CallService(QObject):
         self._active: ActiveCall | None = None
         self._last_quality: CallQuality | None = None
         self._engine_ringback = True
+        self._boot_thread: threading.Thread | None = None
         self._engine_event.connect(self._on_engine_event)
 
     # -- configuration -------------------------------------------------------------------
@@ -264,7 +265,8 @@ class CallService(QObject):
             for setup in list(self._lines.values()):
                 engine.add_line(setup.config, setup.password)
 
-        threading.Thread(target=boot, name="engine-boot", daemon=True).start()
+        self._boot_thread = threading.Thread(target=boot, name="engine-boot", daemon=True)
+        self._boot_thread.start()
 
     def reconfigure(self, lines: list[LineSetup], default_line: str) -> None:
         """Apply edited lines from Settings without restarting the engine."""
@@ -281,6 +283,9 @@ class CallService(QObject):
         self._update_line_status()
 
     def shutdown(self) -> None:
+        boot = self._boot_thread
+        if boot is not None and boot.is_alive():
+            boot.join(timeout=15)  # quitting while the engine boots: let it finish, then stop it
         engine, self._engine = self._engine, None
         if engine is not None:
             engine.shutdown()
