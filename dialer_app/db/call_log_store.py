@@ -216,12 +216,3 @@ class CallLogStore:
                 membership.current_step_id = None
                 membership.state = MembershipState.FINISHED
             return membership.current_step_id
-
-    def completions(self, membership_id: int) -> int:
-        with self._sessions() as session:
-            return int(
-                session.scalar(
-                    select(func.count()).where(StepCompletion.membership_id == membership_id)
-                )
-                or 0
-            )

@@ -218,9 +218,6 @@ class CallService(QObject):
         """Where the rep's own greeting is (or will be) stored."""
         return self._voicemail_greeting
 
-    def set_voicemail_greeting(self, path: Path | None) -> None:
-        self._voicemail_greeting = path
-
     def set_region(self, region: str) -> None:
         self._region = region
 

@@ -38,10 +38,6 @@ def line_config_from_dict(raw: dict[str, Any]) -> LineConfig:
     return LineConfig(**values)
 
 
-def line_config_to_dict(config: LineConfig) -> dict[str, Any]:
-    return {key: getattr(config, key) for key in LINE_FIELDS}
-
-
 def load_line_setups(
     lines: list[dict[str, Any]], secrets: SecretStore
 ) -> tuple[list[LineSetup], list[LineProblem]]:

@@ -54,9 +54,6 @@ class CallsTableModel(PagedTableModel[CallRow]):
         self.person_id = person_id
         self.reset_rows()
 
-    def call_at(self, row: int) -> CallRow | None:
-        return self.row_at(row)
-
     def count_rows(self) -> int:
         return self._reader.count(self.person_id)
 

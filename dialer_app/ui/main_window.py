@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 from dialer_app import APP_DISPLAY_NAME, __version__
 from dialer_app.db.calls_reader import CallsReader
 from dialer_app.db.people_reader import PersonRow
-from dialer_app.domain.line_status import LineStatus
 from dialer_app.secrets import KeyringStatus, SecretStore
 from dialer_app.services.call_logger import CallLoggerService, LogSession
 from dialer_app.services.calls import ActiveCall, CallService, FinishedCall
@@ -468,9 +467,6 @@ class MainWindow(QMainWindow):
 
     def _on_notice(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
-
-    def show_line_status(self, status: LineStatus) -> None:
-        self.line_indicator.show_status(status)
 
     def check_keyring(self) -> None:
         """Probe the keyring off the GUI thread (D-Bus may be slow) and show the result."""
