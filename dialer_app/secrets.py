@@ -81,7 +81,9 @@ class SecretStore:
         try:
             return keyring.get_password(self._service, name)
         except KeyringError as exc:
-            log.warning("keyring read of %s failed: %s", name, type(exc).__name__)
+            # NoKeyringError is the normal state of a headless machine: not worth a warning.
+            level = logging.DEBUG if type(exc).__name__ == "NoKeyringError" else logging.WARNING
+            log.log(level, "keyring read of %s failed: %s", name, type(exc).__name__)
             return None
 
     def set(self, name: str, value: str) -> None:
