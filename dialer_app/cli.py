@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from dialer_app import APP_DISPLAY_NAME, __version__
 from dialer_app.paths import AppPaths
@@ -48,6 +49,23 @@ def build_parser() -> argparse.ArgumentParser:
     call.add_argument(
         "--dtmf", metavar="DIGITS", default="", help="keypad tones to send once answered"
     )
+    people_import = commands.add_parser(
+        "import", help="import people from a CSV file (CRM or spreadsheet export)"
+    )
+    people_import.add_argument("csv_file", metavar="FILE", type=Path, help="the CSV file to import")
+    people_import.add_argument(
+        "--region",
+        metavar="CC",
+        help="country for numbers written without +country code, e.g. GB "
+        "(default: the app's default region)",
+    )
+    people_import.add_argument(
+        "--on-duplicate",
+        choices=("skip", "update", "create"),
+        default="skip",
+        help="what to do with someone already stored, matched by email or phone number "
+        "(default: skip)",
+    )
     return parser
 
 
@@ -64,6 +82,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return doctor(paths)
     if command == "seed-demo":
         return _seed_demo(paths)
+    if command == "import":
+        from dialer_app.import_command import run_import
+
+        return run_import(paths, args.csv_file, region=args.region, on_duplicate=args.on_duplicate)
     if command == "call":
         from dialer_app.call_command import place_call
 

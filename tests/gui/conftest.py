@@ -42,3 +42,29 @@ def phone(
     calls.shutdown()
     window.close()
     window.deleteLater()
+
+
+class _SilentPlayer:
+    """Stands in for QMediaPlayer: records play/stop (QtMultimedia stays out of this process)."""
+
+    def __init__(self) -> None:
+        self.playing = False
+
+    def setPosition(self, _ms: int) -> None:
+        pass
+
+    def play(self) -> None:
+        self.playing = True
+
+    def stop(self) -> None:
+        self.playing = False
+
+
+@pytest.fixture(autouse=True)
+def no_qt_multimedia(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep QtMultimedia (FFmpeg, PulseAudio threads) out of the test process, which also
+    runs pjsua2 in the engine tests; the ringer's device list and player are stubbed."""
+    from dialer_app.ui import ringer, settings_audio
+
+    monkeypatch.setattr(settings_audio, "ringer_device_names", lambda: ["Desk Speakers"])
+    monkeypatch.setattr(ringer.Ringer, "_ensure_player", lambda self: _SilentPlayer())

@@ -18,7 +18,7 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_help_lists_the_subcommands() -> None:
     text = build_parser().format_help()
-    for command in ("run", "doctor", "seed-demo"):
+    for command in ("run", "doctor", "seed-demo", "call", "import"):
         assert command in text
     assert "--data-dir" in text
     assert "--demo" in text

@@ -1,0 +1,462 @@
+"""Read a people CSV from any CRM or spreadsheet export and turn rows into people to import.
+
+Pure Python (no database): the GUI wizard and ``dialer-app import`` share it. Exports
+differ in encoding (UTF-8 with or without BOM, Excel's Windows-1252), separator (``,``
+``;`` or tab) and header names, so each is guessed here; a bad row becomes a
+:class:`RowProblem` the rep can fix, never an exception.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import enum
+import io
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from dialer_app.domain.phone import PhoneNumberError, clean_pasted_text, parse_number
+
+_DELIMITERS = (",", ";", "\t")
+_SNIFF_BYTES = 64 * 1024
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class CsvError(ValueError):
+    """The file cannot be read as a table; ``str(error)`` says why, for the rep."""
+
+
+@dataclass(frozen=True)
+class CsvTable:
+    """The decoded file: headers, data rows (blank ones dropped) and what was guessed."""
+
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    encoding: str
+    delimiter: str
+    row_numbers: tuple[int, ...] = ()
+    """Spreadsheet row number of each row (the header is row 1), as the rep sees it."""
+
+    def row_number(self, index: int) -> int:
+        return self.row_numbers[index] if self.row_numbers else index + 2
+
+
+class Target(enum.StrEnum):
+    """What a column holds; CUSTOM keeps any other column as a named value."""
+
+    FIRST_NAME = "first_name"
+    LAST_NAME = "last_name"
+    FULL_NAME = "full_name"
+    TITLE = "title"
+    EMAIL = "email"
+    ACCOUNT = "account"
+    PHONE = "phone"
+    MOBILE = "mobile"
+    HOME = "home"
+    EXTENSION = "extension"
+    TIME_ZONE = "time_zone"
+    CITY = "city"
+    STATE = "state"
+    COUNTRY = "country"
+    CRM_ID = "crm_id"
+    CUSTOM = "custom"
+
+
+PHONE_TARGETS = frozenset({Target.PHONE, Target.MOBILE, Target.HOME})
+"""Targets a file may have several columns of (Phone, Phone 2, ...)."""
+
+
+@dataclass(frozen=True)
+class ImportedPhone:
+    kind: str
+    """``office``, ``mobile`` or ``home`` (the values of db.models.PhoneKind)."""
+    e164: str
+    extension: str | None
+    original: str
+
+
+@dataclass(frozen=True)
+class ImportedPerson:
+    """One valid row, normalised; empty optional fields are None."""
+
+    row_number: int
+    first_name: str
+    last_name: str
+    email: str | None = None
+    title: str | None = None
+    account: str | None = None
+    phones: tuple[ImportedPhone, ...] = ()
+    time_zone: str | None = None
+    city: str | None = None
+    state: str | None = None
+    country: str | None = None
+    crm_id: str | None = None
+    custom: dict[str, str] = field(default_factory=dict)
+    """Columns with no place in the database yet, by header."""
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """A row that cannot be imported; ``values`` are its original cells, to write back."""
+
+    row_number: int
+    message: str
+    values: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return f"row {self.row_number}: {self.message}"
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+def read_csv(data: bytes) -> CsvTable:
+    """Decode and split a CSV export; raise CsvError when it is empty or not text."""
+    text, encoding = _decode(data)
+    if "\x00" in text:
+        raise CsvError("This is not a CSV file (it contains binary data).")
+    if not text.strip():
+        raise CsvError("The file is empty.")
+    delimiter = _guess_delimiter(text[:_SNIFF_BYTES])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        records = list(reader)
+    except csv.Error as exc:
+        raise CsvError(f"The file is not a valid CSV table: {exc}.") from exc
+    numbered = [(i + 1, r) for i, r in enumerate(records) if any(cell.strip() for cell in r)]
+    if not numbered:
+        raise CsvError("The file is empty.")
+    (_, header), *body = numbered
+    headers = tuple(cell.strip() for cell in header)
+    return CsvTable(
+        headers=headers,
+        rows=tuple(tuple(row) for _, row in body),
+        encoding=encoding,
+        delimiter=delimiter,
+        row_numbers=tuple(number for number, _ in body),
+    )
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    # Excel's "CSV UTF-8" writes a BOM, plain "CSV" writes Windows-1252, "Unicode text"
+    # writes UTF-16; everything else is UTF-8 without BOM.
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise CsvError("The file says it is UTF-16 but is not.") from exc
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        # cp1252 leaves five bytes undefined; latin-1 maps every byte, so it always works.
+        return data.decode("latin-1"), "latin-1"
+
+
+def _guess_delimiter(sample: str) -> str:
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters="".join(_DELIMITERS))
+    except csv.Error:
+        dialect = None
+    if dialect is not None and dialect.delimiter in _DELIMITERS:
+        return dialect.delimiter
+    # The Sniffer gives up on short or irregular files: count separators in the header,
+    # ignoring anything inside quotes.
+    first_line = _first_record(sample)
+    counts = {d: first_line.count(d) for d in _DELIMITERS}
+    best = max(_DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _first_record(sample: str) -> str:
+    out: list[str] = []
+    quoted = False
+    for ch in sample:
+        if ch == '"':
+            quoted = not quoted
+        elif ch in "\r\n" and not quoted:
+            break
+        elif not quoted:
+            out.append(ch)
+    return "".join(out)
+
+
+# ----------------------------------------------------------------------------- mapping
+
+_ALIASES: dict[Target, tuple[str, ...]] = {
+    Target.FIRST_NAME: ("first name", "firstname", "first", "given name", "forename", "fname"),
+    Target.LAST_NAME: (
+        "last name",
+        "lastname",
+        "last",
+        "surname",
+        "family name",
+        "lname",
+    ),
+    Target.FULL_NAME: ("name", "full name", "fullname", "contact", "contact name", "person"),
+    Target.TITLE: ("title", "job title", "position", "role", "job", "job role"),
+    Target.EMAIL: (
+        "email",
+        "e mail",
+        "email address",
+        "e mail address",
+        "work email",
+        "business email",
+        "mail",
+        "email 1",
+        "e mail 1 value",
+        "email 1 value",
+    ),
+    Target.ACCOUNT: (
+        "company",
+        "company name",
+        "account",
+        "account name",
+        "organization",
+        "organisation",
+        "organization name",
+        "organization 1 name",
+        "employer",
+        "business",
+    ),
+    Target.PHONE: (
+        "phone",
+        "phone number",
+        "work phone",
+        "office phone",
+        "business phone",
+        "business phone 2",
+        "direct phone",
+        "direct dial",
+        "direct line",
+        "telephone",
+        "tel",
+        "work",
+        "office",
+        "phone 1 value",
+        "company phone",
+        "main phone",
+    ),
+    Target.MOBILE: (
+        "mobile",
+        "mobile phone",
+        "mobile number",
+        "mobile phone number",
+        "cell",
+        "cell phone",
+        "cellphone",
+        "cell number",
+        "phone 2 value",
+    ),
+    Target.HOME: ("home phone", "home", "home number", "home telephone", "personal phone"),
+    Target.EXTENSION: (
+        "ext",
+        "extension",
+        "phone extension",
+        "work extension",
+        "office extension",
+        "phone ext",
+        "work phone ext",
+    ),
+    Target.TIME_ZONE: ("time zone", "timezone", "tz", "zone"),
+    Target.CITY: ("city", "town", "mailing city", "billing city", "locality"),
+    Target.STATE: (
+        "state",
+        "province",
+        "region",
+        "county",
+        "state province",
+        "mailing state province",
+        "mailing state",
+        "billing state province",
+        "state region",
+    ),
+    Target.COUNTRY: (
+        "country",
+        "mailing country",
+        "billing country",
+        "country region",
+        "nation",
+    ),
+    Target.CRM_ID: (
+        "crm id",
+        "crmid",
+        "salesforce id",
+        "sfdc id",
+        "contact id",
+        "lead id",
+        "record id",
+        "hubspot id",
+        "external id",
+        "id",
+    ),
+}
+_BY_ALIAS = {alias: target for target, aliases in _ALIASES.items() for alias in aliases}
+
+
+def _normalise_header(header: str) -> str:
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", header.lower()).split())
+
+
+def _guess_one(header: str) -> Target:
+    key = _normalise_header(header)
+    if key in _BY_ALIAS:
+        return _BY_ALIAS[key]
+    words = set(key.split())
+    # Fallbacks for the many spellings of the same idea ("Phone (Work)", "Cell #").
+    if words & {"ext", "extension"}:
+        return Target.EXTENSION
+    if words & {"mobile", "cell", "cellphone"}:
+        return Target.MOBILE
+    if words & {"phone", "telephone", "tel"}:
+        return Target.HOME if "home" in words else Target.PHONE
+    if words & {"email", "mail"} or "e mail" in key:
+        return Target.EMAIL
+    return Target.CUSTOM
+
+
+def guess_mapping(headers: Sequence[str]) -> dict[int, Target]:
+    """Column index -> Target from header names; each field once, phones as often as given."""
+    mapping: dict[int, Target] = {}
+    taken: set[Target] = set()
+    for index, header in enumerate(headers):
+        target = _guess_one(header)
+        if target in taken and target not in PHONE_TARGETS and target is not Target.CUSTOM:
+            target = Target.CUSTOM
+        taken.add(target)
+        mapping[index] = target
+    return mapping
+
+
+# ----------------------------------------------------------------------------- rows
+
+
+def parse_row(
+    row: Sequence[str],
+    mapping: Mapping[int, Target],
+    region: str,
+    *,
+    row_number: int = 0,
+    headers: Sequence[str] = (),
+) -> ImportedPerson | RowProblem:
+    """Validate and normalise one row; every failure is a RowProblem naming the row."""
+    cells = _collect(row, mapping, headers)
+    fields = cells.fields
+    first, last = fields.get(Target.FIRST_NAME, ""), fields.get(Target.LAST_NAME, "")
+    if not first and not last and Target.FULL_NAME in fields:
+        first, last = split_full_name(fields[Target.FULL_NAME])
+    try:
+        email = _email(fields.get(Target.EMAIL))
+        phones = _phones(cells.phones, fields.get(Target.EXTENSION), region)
+    except _Invalid as exc:
+        return RowProblem(row_number, str(exc), tuple(row))
+    if not (first or last or email):
+        message = "has no name and no email: add at least one of them."
+        return RowProblem(row_number, message, tuple(row))
+    if not (phones or email):
+        message = "has no phone number and no email: add at least one of them."
+        return RowProblem(row_number, message, tuple(row))
+    return ImportedPerson(
+        row_number=row_number,
+        first_name=first,
+        last_name=last,
+        email=email,
+        title=fields.get(Target.TITLE),
+        account=fields.get(Target.ACCOUNT),
+        phones=phones,
+        time_zone=fields.get(Target.TIME_ZONE),
+        city=fields.get(Target.CITY),
+        state=fields.get(Target.STATE),
+        country=fields.get(Target.COUNTRY),
+        crm_id=fields.get(Target.CRM_ID),
+        custom=cells.custom,
+    )
+
+
+class _Invalid(ValueError):
+    pass
+
+
+@dataclass
+class _Cells:
+    fields: dict[Target, str] = field(default_factory=dict)
+    phones: list[tuple[Target, str]] = field(default_factory=list)
+    custom: dict[str, str] = field(default_factory=dict)
+
+
+def _collect(row: Sequence[str], mapping: Mapping[int, Target], headers: Sequence[str]) -> _Cells:
+    """Non-empty cells by target, Excel's ``="..."`` wrapper removed."""
+    cells = _Cells()
+    for index, target in sorted(mapping.items()):
+        cell = clean_pasted_text(row[index]) if index < len(row) else ""
+        if not cell:
+            continue
+        if target in PHONE_TARGETS:
+            cells.phones.append((target, cell))
+        elif target is Target.CUSTOM:
+            header = headers[index] if index < len(headers) else ""
+            cells.custom[header or f"column {index + 1}"] = cell
+        else:
+            cells.fields.setdefault(target, cell)
+    return cells
+
+
+def _email(cell: str | None) -> str | None:
+    if cell is None:
+        return None
+    email = cell.removeprefix("mailto:").strip()
+    if not _EMAIL_RE.match(email):
+        raise _Invalid(f"“{email}” is not an email address.")
+    return email
+
+
+def _phones(
+    cells: Sequence[tuple[Target, str]], extension_cell: str | None, region: str
+) -> tuple[ImportedPhone, ...]:
+    extension_column = "".join(ch for ch in extension_cell or "" if ch.isdigit()) or None
+    if extension_cell and not extension_column:
+        raise _Invalid(f"“{extension_cell}” is not an extension: use digits only.")
+    phones: list[ImportedPhone] = []
+    seen: set[str] = set()
+    for target, cell in cells:
+        try:
+            parsed = parse_number(cell, region)
+        except PhoneNumberError as exc:
+            raise _Invalid(str(exc)) from exc
+        if parsed.e164 in seen:
+            continue
+        seen.add(parsed.e164)
+        extension = parsed.extension
+        if target is Target.PHONE and extension_column and not extension:
+            extension = extension_column
+        phones.append(ImportedPhone(_KIND[target], parsed.e164, extension, cell[:64]))
+    return tuple(phones)
+
+
+_KIND = {Target.PHONE: "office", Target.MOBILE: "mobile", Target.HOME: "home"}
+
+
+def parse_table(
+    table: CsvTable, mapping: Mapping[int, Target], region: str
+) -> list[ImportedPerson | RowProblem]:
+    """Every data row of the table, parsed, with spreadsheet row numbers."""
+    return [
+        parse_row(row, mapping, region, row_number=table.row_number(index), headers=table.headers)
+        for index, row in enumerate(table.rows)
+    ]
+
+
+def split_full_name(name: str) -> tuple[str, str]:
+    """``'Ada Lovelace'`` -> ``('Ada', 'Lovelace')``; ``'Lovelace, Ada'`` too."""
+    name = " ".join(name.split())
+    if "," in name:
+        last, _, first = name.partition(",")
+        return first.strip(), last.strip()
+    first, _, last = name.rpartition(" ")
+    return (first, last) if first else (last, "")
