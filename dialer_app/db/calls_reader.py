@@ -3,9 +3,10 @@ Calls page costs no SQLAlchemy import."""
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+
+from dialer_app.db.readonly import connect_read_only
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ LEFT JOIN sentiments s ON s.id = c.sentiment_id
 
 class CallsReader:
     def __init__(self, database: Path) -> None:
-        self._connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+        self._connection = connect_read_only(database)
 
     def close(self) -> None:
         self._connection.close()

@@ -13,8 +13,13 @@ import shutil
 import sqlite3
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dialer_app.db.errors import DatabaseCorrupt, NotOurDatabase, SchemaTooNew
+from dialer_app.db.readonly import connect_read_only
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +35,15 @@ def migrations_path() -> Path:
     return Path(str(resources.files("dialer_app.migrations")))
 
 
+def alembic_config() -> Config:
+    """Alembic's configuration without an alembic.ini: just where the scripts are."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(migrations_path()))
+    return config
+
+
 def stored_revision(database: Path) -> str | None:
     """The Alembic revision recorded in the file; None for a new or empty database."""
     if not database.exists() or database.stat().st_size == 0:
@@ -42,7 +56,7 @@ def stored_revision(database: Path) -> str | None:
             "Move the file aside to start fresh, or restore it from a backup."
         )
     try:
-        conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+        conn = connect_read_only(database)
         try:
             tables = {
                 row[0]
@@ -73,11 +87,9 @@ def upgrade_database(database: Path) -> str:
         return revision
 
     from alembic import command
-    from alembic.config import Config
     from alembic.script import ScriptDirectory
 
-    config = Config()
-    config.set_main_option("script_location", str(migrations_path()))
+    config = alembic_config()
     script = ScriptDirectory.from_config(config)
     known = {rev.revision for rev in script.walk_revisions()}
     if revision is not None and revision not in known:

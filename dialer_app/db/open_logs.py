@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
+
+from dialer_app.db.readonly import connect_read_only
 
 
 def has_open_logs(database: Path) -> bool:
     """True when a call has autosaved notes but was never logged or discarded."""
-    connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    connection = connect_read_only(database)
     try:
         row = connection.execute(
             "SELECT 1 FROM calls WHERE log_state = 'open' AND draft_saved_at IS NOT NULL LIMIT 1"

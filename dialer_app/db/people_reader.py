@@ -9,9 +9,10 @@ Integration tests run these queries against the Alembic-built schema.
 from __future__ import annotations
 
 import re
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+
+from dialer_app.db.readonly import connect_read_only
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ class PeopleReader:
     """Read-only queries on one connection owned by the thread that created it (the GUI)."""
 
     def __init__(self, database: Path) -> None:
-        self._connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+        self._connection = connect_read_only(database)
 
     def close(self) -> None:
         self._connection.close()

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat
 
-_E164_RE = re.compile(r"^\+[1-9]\d{6,14}$")
 _EXCEL_FORMULA_RE = re.compile(r'^=\s*"(.*)"$')
 _DIALABLE = frozenset("0123456789+*#")
 _EXTENSION_SPLIT_RE = re.compile(r"\s*(?:;\s*ext=|ext\.?|extension|x)\s*(\d+)\s*$", re.IGNORECASE)
@@ -36,10 +35,6 @@ class PhoneNumber:
     @property
     def country_code(self) -> int:
         return phonenumbers.parse(self.e164).country_code or 0
-
-
-def is_e164(text: str) -> bool:
-    return bool(_E164_RE.match(text))
 
 
 def clean_pasted_text(text: str) -> str:

@@ -6,22 +6,20 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
-from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine
 
 from dialer_app.db.database import open_database
 from dialer_app.db.errors import DatabaseCorrupt, NotOurDatabase, SchemaTooNew
-from dialer_app.db.migrate import HEAD_REVISION, migrations_path, stored_revision
+from dialer_app.db.migrate import HEAD_REVISION, alembic_config, stored_revision
 from dialer_app.db.models import Base
 
 
 def _script() -> ScriptDirectory:
-    config = Config()
-    config.set_main_option("script_location", str(migrations_path()))
-    return ScriptDirectory.from_config(config)
+    return ScriptDirectory.from_config(alembic_config())
 
 
 def test_head_constant_matches_alembic() -> None:
@@ -105,9 +103,7 @@ def test_upgrade_from_an_older_revision_keeps_a_backup(tmp_path: Path) -> None:
     dropping to base, then upgrading again must go through Alembic and back up first."""
     path = tmp_path / "db.sqlite3"
     open_database(path).close()
-    config = Config()
-    config.set_main_option("script_location", str(migrations_path()))
-    from alembic import command
+    config = alembic_config()
 
     engine = create_engine(f"sqlite:///{path}")
     with engine.begin() as connection:
@@ -123,9 +119,7 @@ def test_upgrade_from_an_older_revision_keeps_a_backup(tmp_path: Path) -> None:
 def test_calls_from_0002_survive_the_upgrade_to_head(tmp_path: Path) -> None:
     """A rep's existing calls keep their data and get an empty, open log."""
     path = tmp_path / "db.sqlite3"
-    config = Config()
-    config.set_main_option("script_location", str(migrations_path()))
-    from alembic import command
+    config = alembic_config()
 
     engine = create_engine(f"sqlite:///{path}")
     with engine.begin() as connection:
