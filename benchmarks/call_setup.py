@@ -74,6 +74,22 @@ def _cpu_s() -> float:
 
 
 # --------------------------------------------------------------------------- engine worker
+def _lab_line(port: int, ca_file: str) -> Any:
+    """The lab trunk over TLS with a verified certificate and mandatory SRTP."""
+    from dialer_app.engine import LineConfig
+
+    return LineConfig(
+        name="lab",
+        domain="127.0.0.1",
+        username=USER,
+        caller_id=CALLER,
+        transport="tls",
+        port=port,
+        secure_media=True,
+        ca_file=ca_file,
+    )
+
+
 def engine_worker(
     port: int, ca_file: str, calls: int, hold_s: float, pump_ms: int
 ) -> dict[str, Any]:
@@ -83,7 +99,6 @@ def engine_worker(
         CallStateChanged,
         EngineConfig,
         LineAdded,
-        LineConfig,
     )
     from dialer_app.engine.engine import SipEngine
 
@@ -105,19 +120,7 @@ def engine_worker(
 
     engine = SipEngine(EngineConfig(null_audio=True, log_level=0, pump_ms=pump_ms), on_event)
     engine.start()
-    engine.add_line(
-        LineConfig(
-            name="lab",
-            domain="127.0.0.1",
-            username=USER,
-            caller_id=CALLER,
-            transport="tls",
-            port=port,
-            secure_media=True,
-            ca_file=ca_file,
-        ),
-        PASSWORD,
-    )
+    engine.add_line(_lab_line(port, ca_file), PASSWORD)
     wait(LineAdded)
     setups: list[float] = []
     pacer = Pacer()
@@ -155,21 +158,15 @@ def app_worker(port: int, ca_file: str, hold_s: float) -> dict[str, Any]:
     from PySide6.QtWidgets import QApplication
 
     from dialer_app.app import create_call_service, create_main_window, open_context
-    from dialer_app.engine import CallState, LineConfig
+    from dialer_app.engine import CallState
     from dialer_app.paths import AppPaths
     from dialer_app.services.calls import LineSetup
+    from dialer_app.ui.event_wait import wait_until
 
     app = QApplication([])
 
     def run_until(condition: Any, timeout_s: float) -> None:
-        loop = QEventLoop()
-        poll = QTimer()
-        poll.timeout.connect(lambda: loop.quit() if condition() else None)
-        poll.start(5)
-        QTimer.singleShot(int(timeout_s * 1000), loop.quit)
-        loop.exec()
-        poll.stop()
-        if not condition():
+        if not wait_until(condition, int(timeout_s * 1000), poll_ms=5):
             raise RuntimeError("the app did not get there in time")
 
     with tempfile.TemporaryDirectory(prefix="bench-app-") as data_dir:
@@ -183,17 +180,7 @@ def app_worker(port: int, ca_file: str, hold_s: float) -> dict[str, Any]:
         calls = create_call_service(context)
         window = create_main_window(context, calls)
         window.show()
-        line = LineConfig(
-            name="lab",
-            domain="127.0.0.1",
-            username=USER,
-            caller_id=CALLER,
-            transport="tls",
-            port=port,
-            secure_media=True,
-            ca_file=ca_file,
-        )
-        calls.start([LineSetup(line, PASSWORD)], "lab")
+        calls.start([LineSetup(_lab_line(port, ca_file), PASSWORD)], "lab")
         run_until(lambda: calls.line_status.can_dial, 15)
         ended: list[Any] = []
         calls.call_finished.connect(ended.append)

@@ -18,23 +18,15 @@ HERE = Path(__file__).parent
 
 
 def main() -> int:
-    from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
     from dialer_app.app import create_call_service, create_main_window, open_context, start_session
     from dialer_app.engine.events import CallState
     from dialer_app.paths import AppPaths
+    from dialer_app.ui.event_wait import wait_until
 
     app = QApplication(sys.argv)
-
-    def wait_until(condition: object, timeout_ms: int = 15_000) -> None:
-        loop = QEventLoop()
-        poll = QTimer()
-        poll.timeout.connect(lambda: loop.quit() if condition() else None)  # type: ignore[operator]
-        poll.start(20)
-        QTimer.singleShot(timeout_ms, loop.quit)
-        loop.exec()
 
     with tempfile.TemporaryDirectory() as data_dir:
         context = open_context(AppPaths.resolve(data_dir), demo=True)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEventLoop, Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -24,19 +24,13 @@ from dialer_app.domain.line_status import LineState
 from dialer_app.engine.events import CallState
 from dialer_app.paths import AppPaths
 from dialer_app.services.calls import FinishedCall
+from dialer_app.ui.event_wait import wait_until as wait_for
 
 TIMEOUT_MS = 15_000
 
 
 def wait_until(condition: Callable[[], bool], what: str) -> None:
-    loop = QEventLoop()
-    poll = QTimer()
-    poll.timeout.connect(lambda: loop.quit() if condition() else None)
-    poll.start(10)
-    QTimer.singleShot(TIMEOUT_MS, loop.quit)
-    loop.exec()
-    poll.stop()
-    if not condition():
+    if not wait_for(condition, TIMEOUT_MS):
         raise SystemExit(f"timed out waiting for {what}")
 
 
