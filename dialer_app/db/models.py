@@ -119,6 +119,8 @@ class Person(SyncedMixin, Base):
     country: Mapped[str | None] = mapped_column(String(100))
     crm_id: Mapped[str | None] = mapped_column(String(100))
     do_not_contact: Mapped[bool] = mapped_column(Boolean, default=False)
+    custom_fields: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
+    """JSON object of extra CSV columns ({"Lead source": "Webinar"}), shown on the profile."""
 
     account: Mapped[Account | None] = relationship(back_populates="people")
     phone_numbers: Mapped[list[PhoneNumber]] = relationship(

@@ -7,6 +7,7 @@ when its value differs, so re-importing a file leaves ``updated_at`` (and sync) 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -181,6 +182,8 @@ def _import_one(
         person.email = imported.email
         for name in _TEXT_FIELDS:
             setattr(person, name, getattr(imported, name))
+        if imported.custom:
+            person.custom_fields = json.dumps(imported.custom, ensure_ascii=False)
         if imported.account:
             account = index.account(session, imported.account)
             if isinstance(account, Account):
@@ -227,6 +230,11 @@ def _update(session: Session, index: _Index, person: Person, imported: ImportedP
         assign("email", imported.email)
     for name in _TEXT_FIELDS:
         assign(name, getattr(imported, name))
+    if imported.custom:
+        custom = json.loads(person.custom_fields or "{}")
+        merged = {**custom, **{k: v for k, v in imported.custom.items() if v}}
+        if merged != custom:
+            assign("custom_fields", json.dumps(merged, ensure_ascii=False))
     if imported.account:
         account = index.account(session, imported.account)
         if isinstance(account, Account):

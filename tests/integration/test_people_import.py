@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from dialer_app.db.models import Account, Person, PhoneNumber
@@ -215,3 +216,27 @@ def test_command_rejects_an_unknown_region(context: AppContext, people_csv: Path
     lines: list[str] = []
     assert run_import(context.paths, people_csv, region="xx", out=lines.append) == 2
     assert "not a country code" in lines[-1]
+
+
+def test_extra_columns_are_kept_as_custom_fields(sessions: sessionmaker[Session]) -> None:
+    import_people(sessions, parsed())
+    with sessions() as session:
+        assert json.loads(by_email(session, "jane@newco.example").custom_fields) == {
+            "Colour": "red"
+        }
+    again = "First Name,Last Name,Email Address,Colour\nJane,Doe,jane@newco.example,blue\n"
+    import_people(sessions, parsed(again), on_duplicate="update")
+    with sessions() as session:
+        assert json.loads(by_email(session, "jane@newco.example").custom_fields) == {
+            "Colour": "blue"
+        }
+
+
+def test_imported_people_are_in_the_search_index(sessions: sessionmaker[Session]) -> None:
+    import_people(sessions, parsed())
+    with sessions() as session:
+        rows = session.execute(
+            text("SELECT name, account, digits FROM people_search WHERE people_search MATCH :q"),
+            {"q": '"2079460018"'},
+        ).all()
+    assert rows == [("Oliver Bennett", "Acme Logistics", "442079460018 447911123999")]
