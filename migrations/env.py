@@ -17,7 +17,7 @@ target_metadata = Base.metadata
 
 def _include_name(name: str | None, type_: str, _parents: object) -> bool:
     """Leave the FTS5 search index (built by raw SQL in 0004) out of autogenerate."""
-    return not (type_ == "table" and is_search_index_table(name))
+    return not (type_ in ("table", "index") and is_search_index_table(name))
 
 
 def _configure(connection: object) -> None:

@@ -4,6 +4,11 @@ Why not the ORM here: importing SQLAlchemy costs ~300 ms on these machines, more
 the whole start-up budget, and the first thing a rep sees is this list. Reads use this
 module; every write goes through the ORM models (``models.py``), which own the schema.
 Integration tests run these queries against the Alembic-built schema.
+
+Search goes through the FTS5 trigram index (``search_index.py``): any fragment of three
+characters or more of a name, email, account or number's digits is an index lookup.
+Shorter fragments ("j", "jo") match the start of a first name, last name, email or
+account instead, walking the people in name order, so they stop after one page.
 """
 
 from __future__ import annotations
@@ -29,10 +34,31 @@ class PersonRow:
     do_not_contact: bool
 
 
+@dataclass(frozen=True)
+class PhoneRow:
+    """One of a person's numbers, in the order the profile lists them."""
+
+    kind: str
+    e164: str
+    extension: str | None
+    original: str
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    id: int
+    name: str
+    people: int
+
+
 MIN_DIGITS_FOR_NUMBER_SEARCH = 3
+TRIGRAM = 3
+COUNT_CAP = 1000
+"""Counts stop here ("1,000+ people"): an exact count of a one-letter search costs a scan."""
+
 _NUMBER_LIKE = re.compile(r"[\d\s+\-().]+")
 
-_SELECT = """
+_COLUMNS = """
 SELECT p.id,
        trim(p.first_name || ' ' || p.last_name),
        coalesce(p.title, ''),
@@ -43,50 +69,76 @@ SELECT p.id,
        (SELECT n.extension FROM phone_numbers n
          WHERE n.person_id = p.id ORDER BY n.position LIMIT 1),
        p.do_not_contact
-FROM people p LEFT JOIN accounts a ON a.id = p.account_id
 """
-_COUNT = "SELECT count(*) FROM people p LEFT JOIN accounts a ON a.id = p.account_id"
-_ORDER = " ORDER BY lower(p.first_name), lower(p.last_name), p.id LIMIT ? OFFSET ?"
-
-_TEXT_TERM = (
-    "(lower(p.first_name || ' ' || p.last_name) LIKE ? ESCAPE '\\'"
-    " OR lower(coalesce(p.email, '')) LIKE ? ESCAPE '\\'"
-    " OR lower(coalesce(a.name, '')) LIKE ? ESCAPE '\\'"
+_PEOPLE = " FROM people p LEFT JOIN accounts a ON a.id = p.account_id"
+# CROSS JOIN keeps SQLite from walking every person in name order to probe the matches.
+_MATCHES = (
+    " FROM (SELECT rowid AS id FROM people_search WHERE people_search MATCH ?) s"
+    " CROSS JOIN people p ON p.id = s.id LEFT JOIN accounts a ON a.id = p.account_id"
 )
-_NUMBER_TERM = "EXISTS (SELECT 1 FROM phone_numbers n WHERE n.person_id = p.id AND n.digits LIKE ?)"
+_ORDER = " ORDER BY p.first_name COLLATE NOCASE, p.last_name COLLATE NOCASE, p.id"
+_PREFIX_TERM = (
+    "(p.first_name LIKE ? ESCAPE '\\' OR p.last_name LIKE ? ESCAPE '\\'"
+    " OR p.email LIKE ? ESCAPE '\\' OR a.name LIKE ? ESCAPE '\\')"
+)
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+@dataclass(frozen=True)
+class _Plan:
+    """How one query runs: an FTS5 expression (or none) plus prefix filters."""
+
+    match: str | None
+    prefix_where: str
+    prefix_params: tuple[str, ...]
+
+    def source(self) -> tuple[str, list[object]]:
+        sql = _PEOPLE if self.match is None else _MATCHES
+        params: list[object] = [] if self.match is None else [self.match]
+        if self.prefix_where:
+            sql += " WHERE " + self.prefix_where
+            params += self.prefix_params
+        return sql, params
 
 
 def _digits(text: str) -> str:
     return "".join(ch for ch in text if ch.isdigit())
 
 
-def build_where(query: str) -> tuple[str, list[str]]:
-    """WHERE clause where every term matches name, email, account or a number's digits.
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
-    A query that looks like one phone number ("+44 20 7183") is searched as digits.
-    """
+
+def _phrase(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _number_expression(digits: str) -> str:
+    """Digits anywhere in a number; a national trunk "0" may be absent from E.164."""
+    expression = f"digits : {_phrase(digits)}"
+    national = digits.lstrip("0")
+    if national != digits and len(national) >= TRIGRAM:
+        expression = f"({expression} OR digits : {_phrase(national)})"
+    return expression
+
+
+def plan(query: str) -> _Plan:
+    """Turn what the rep typed into an index lookup; every term must match."""
     query = query.strip()
-    if not query:
-        return "", []
     digits = _digits(query)
-    if _NUMBER_LIKE.fullmatch(query) and len(digits) >= MIN_DIGITS_FOR_NUMBER_SEARCH:
-        return f" WHERE {_NUMBER_TERM}", [f"%{digits}%"]
-    clauses: list[str] = []
+    looks_like_a_number = bool(query) and _NUMBER_LIKE.fullmatch(query) is not None
+    if looks_like_a_number and len(digits) >= MIN_DIGITS_FOR_NUMBER_SEARCH:
+        return _Plan(_number_expression(digits), "", ())
+    expressions: list[str] = []
+    prefixes: list[str] = []
     params: list[str] = []
     for term in query.split():
-        pattern = f"%{_escape_like(term.lower())}%"
-        clause = _TEXT_TERM
-        params += [pattern, pattern, pattern]
-        term_digits = _digits(term)
-        if len(term_digits) >= MIN_DIGITS_FOR_NUMBER_SEARCH:
-            clause += f" OR {_NUMBER_TERM}"
-            params.append(f"%{term_digits}%")
-        clauses.append(clause + ")")
-    return " WHERE " + " AND ".join(clauses), params
+        if len(term) >= TRIGRAM:
+            expressions.append(_phrase(term))
+        else:
+            prefixes.append(_PREFIX_TERM)
+            params += [f"{_escape_like(term)}%"] * 4
+    match = " AND ".join(expressions) or None
+    return _Plan(match, " AND ".join(prefixes), tuple(params))
 
 
 class PeopleReader:
@@ -98,25 +150,82 @@ class PeopleReader:
     def close(self) -> None:
         self._connection.close()
 
-    def count(self, query: str = "") -> int:
-        where, params = build_where(query)
-        row = self._connection.execute(_COUNT + where, params).fetchone()
+    def count(self, query: str = "", *, cap: int = COUNT_CAP) -> int:
+        """How many people match, exact up to ``cap`` (everyone is always exact)."""
+        if not query.strip():
+            return int(self._connection.execute("SELECT count(*) FROM people").fetchone()[0])
+        source, params = plan(query).source()
+        row = self._connection.execute(
+            f"SELECT count(*) FROM (SELECT 1 {source} LIMIT ?)", [*params, cap]
+        ).fetchone()
         return int(row[0])
 
     def search(self, query: str = "", *, limit: int = 100, offset: int = 0) -> list[PersonRow]:
         """People matching ``query`` (everyone when empty), sorted by name."""
-        where, params = build_where(query)
-        cursor = self._connection.execute(_SELECT + where + _ORDER, [*params, limit, offset])
+        source, params = plan(query).source()
+        cursor = self._connection.execute(
+            _COLUMNS + source + _ORDER + " LIMIT ? OFFSET ?", [*params, limit, offset]
+        )
+        return [_person(row) for row in cursor]
+
+    def person(self, person_id: int) -> PersonRow | None:
+        row = self._connection.execute(
+            _COLUMNS + _PEOPLE + " WHERE p.id = ?", [person_id]
+        ).fetchone()
+        return None if row is None else _person(row)
+
+    def numbers(self, person_id: int) -> list[PhoneRow]:
+        """All of a person's numbers, first (default) one first."""
+        cursor = self._connection.execute(
+            "SELECT kind, e164, extension, original FROM phone_numbers"
+            " WHERE person_id = ? ORDER BY position, id",
+            [person_id],
+        )
         return [
-            PersonRow(
-                id=row[0],
-                name=row[1],
-                title=row[2],
-                account=row[3],
-                email=row[4],
-                phone_e164=row[5] or "",
-                phone_extension=row[6],
-                do_not_contact=bool(row[7]),
-            )
-            for row in cursor
+            PhoneRow(kind, e164, extension, original or "")
+            for kind, e164, extension, original in cursor
         ]
+
+    def people_with_number(self, e164: str) -> list[PersonRow]:
+        """Who owns this exact number (usually one person; colleagues may share a switchboard)."""
+        cursor = self._connection.execute(
+            _COLUMNS
+            + _PEOPLE
+            + " WHERE p.id IN (SELECT person_id FROM phone_numbers WHERE e164 = ?)"
+            + _ORDER
+            + " LIMIT 20",
+            [e164],
+        )
+        return [_person(row) for row in cursor]
+
+    def accounts(self, query: str, *, limit: int = 20) -> list[AccountRow]:
+        """Accounts whose name contains ``query``, with how many people each has."""
+        pattern = f"%{_escape_like(query.strip())}%"
+        cursor = self._connection.execute(
+            "SELECT a.id, a.name, (SELECT count(*) FROM people p WHERE p.account_id = a.id)"
+            " FROM accounts a WHERE a.name LIKE ? ESCAPE '\\'"
+            " ORDER BY a.name COLLATE NOCASE LIMIT ?",
+            [pattern, limit],
+        )
+        return [AccountRow(*row) for row in cursor]
+
+    def people_at_account(self, account_id: int, *, limit: int = 500) -> list[PersonRow]:
+        """An account's contacts to pick from (seed 002: search the dialer by account)."""
+        cursor = self._connection.execute(
+            _COLUMNS + _PEOPLE + " WHERE p.account_id = ?" + _ORDER + " LIMIT ?",
+            [account_id, limit],
+        )
+        return [_person(row) for row in cursor]
+
+
+def _person(row: tuple[object, ...]) -> PersonRow:
+    return PersonRow(
+        id=int(row[0]),  # type: ignore[call-overload]
+        name=str(row[1]),
+        title=str(row[2]),
+        account=str(row[3]),
+        email=str(row[4]),
+        phone_e164=str(row[5] or ""),
+        phone_extension=None if row[6] is None else str(row[6]),
+        do_not_contact=bool(row[7]),
+    )

@@ -30,6 +30,9 @@ def _refresh(person_id: str) -> str:
 
 
 CREATE_STATEMENTS: tuple[str, ...] = (
+    # the people list's order, so a page of "everyone" or of "jo" is an index walk
+    "CREATE INDEX people_search_by_name"
+    " ON people (first_name COLLATE NOCASE, last_name COLLATE NOCASE, id)",
     "CREATE VIRTUAL TABLE people_search USING fts5("
     "name, email, account, digits, tokenize = 'trigram')",
     "CREATE TRIGGER people_search_person_added AFTER INSERT ON people BEGIN"
@@ -71,9 +74,10 @@ DROP_STATEMENTS: tuple[str, ...] = (
     "DROP TRIGGER IF EXISTS people_search_person_changed",
     "DROP TRIGGER IF EXISTS people_search_person_added",
     "DROP TABLE IF EXISTS people_search",
+    "DROP INDEX IF EXISTS people_search_by_name",
 )
 
 
 def is_search_index_table(name: str | None) -> bool:
-    """The FTS5 table and its shadow tables, which the ORM models do not describe."""
+    """The FTS5 table, its shadow tables and the name-order index: not in the ORM models."""
     return bool(name) and str(name).startswith(SEARCH_TABLE)

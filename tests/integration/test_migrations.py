@@ -20,7 +20,7 @@ from dialer_app.db.search_index import is_search_index_table
 
 
 def _include_name(name: str | None, type_: str, _parents: object) -> bool:
-    return not (type_ == "table" and is_search_index_table(name))
+    return not (type_ in ("table", "index") and is_search_index_table(name))
 
 
 def _script() -> ScriptDirectory:
