@@ -21,8 +21,9 @@ from dialer_app.domain.csv_import import (
     CsvTable,
     RowProblem,
     Target,
+    default_workers,
     guess_mapping,
-    parse_table,
+    iter_parsed,
     read_csv,
 )
 from dialer_app.paths import AppPaths
@@ -97,7 +98,7 @@ def run_import(
     for column, target in sorted(mapping.items()):
         if target is not Target.CUSTOM:
             out(f"  {table.headers[column]!r} -> {target.value}")
-    rows = parse_table(table, mapping, region)
+    rows = iter_parsed(table, mapping, region, workers=default_workers())
 
     from dialer_app.db.database import open_database
     from dialer_app.db.errors import DatabaseProblem
@@ -110,7 +111,11 @@ def run_import(
     try:
         tty = out is print and sys.stdout.isatty()
         report = import_people(
-            database.sessions, rows, on_duplicate=on_duplicate, progress=_ProgressBar(out, tty)
+            database.sessions,
+            rows,
+            on_duplicate=on_duplicate,
+            progress=_ProgressBar(out, tty),
+            total=len(table.rows),
         )
     finally:
         database.close()

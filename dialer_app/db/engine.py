@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+
+from dialer_app.db.search_index import flush_pending
 
 
 def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -19,9 +21,19 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _index_before_commit(connection: Connection) -> None:
+    """Every commit leaves the people search index current (see search_index.py)."""
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        flush_pending(cursor)
+    finally:
+        cursor.close()
+
+
 def create_sqlite_engine(database: Path) -> Engine:
     engine = create_engine(f"sqlite:///{database}", future=True)
     event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "commit", _index_before_commit)
     return engine
 
 

@@ -144,8 +144,8 @@ class PhoneNumber(SyncedMixin, Base):
     e164: Mapped[str] = mapped_column(String(16), index=True)
     extension: Mapped[str | None] = mapped_column(String(16))
     original: Mapped[str] = mapped_column(String(64), default="")
-    digits: Mapped[str] = mapped_column(String(16), index=True)
-    """E.164 without '+', for 'any digits of any number' search."""
+    digits: Mapped[str] = mapped_column(String(16))
+    """E.164 without '+', indexed for 'any digits of any number' search (search_index.py)."""
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     person: Mapped[Person] = relationship(back_populates="phone_numbers")

@@ -71,29 +71,37 @@ SELECT p.id,
        p.do_not_contact
 """
 _PEOPLE = " FROM people p LEFT JOIN accounts a ON a.id = p.account_id"
-# CROSS JOIN keeps SQLite from walking every person in name order to probe the matches.
-_MATCHES = (
-    " FROM (SELECT rowid AS id FROM people_search WHERE people_search MATCH ?) s"
-    " CROSS JOIN people p ON p.id = s.id LEFT JOIN accounts a ON a.id = p.account_id"
-)
 _ORDER = " ORDER BY p.first_name COLLATE NOCASE, p.last_name COLLATE NOCASE, p.id"
 _PREFIX_TERM = (
     "(p.first_name LIKE ? ESCAPE '\\' OR p.last_name LIKE ? ESCAPE '\\'"
     " OR p.email LIKE ? ESCAPE '\\' OR a.name LIKE ? ESCAPE '\\')"
 )
+_TEXT_MATCHES = "SELECT rowid AS id FROM people_search WHERE people_search MATCH ?"
+_NUMBER_MATCHES = (
+    "SELECT DISTINCT n.person_id AS id FROM people_search_numbers f"
+    " JOIN phone_numbers n ON n.id = f.rowid WHERE people_search_numbers MATCH ?"
+)
 
 
 @dataclass(frozen=True)
 class _Plan:
-    """How one query runs: an FTS5 expression (or none) plus prefix filters."""
+    """How one query runs: a set of matching ids from the index (or none) plus prefix filters."""
 
-    match: str | None
+    matches: str | None
+    match_params: tuple[str, ...]
     prefix_where: str
     prefix_params: tuple[str, ...]
 
     def source(self) -> tuple[str, list[object]]:
-        sql = _PEOPLE if self.match is None else _MATCHES
-        params: list[object] = [] if self.match is None else [self.match]
+        params: list[object] = list(self.match_params)
+        if self.matches is None:
+            sql = _PEOPLE
+        else:
+            # CROSS JOIN: start from the matches, never walk everyone in name order.
+            sql = (
+                f" FROM ({self.matches}) s CROSS JOIN people p ON p.id = s.id"
+                " LEFT JOIN accounts a ON a.id = p.account_id"
+            )
         if self.prefix_where:
             sql += " WHERE " + self.prefix_where
             params += self.prefix_params
@@ -114,31 +122,41 @@ def _phrase(text: str) -> str:
 
 def _number_expression(digits: str) -> str:
     """Digits anywhere in a number; a national trunk "0" may be absent from E.164."""
-    expression = f"digits : {_phrase(digits)}"
     national = digits.lstrip("0")
     if national != digits and len(national) >= TRIGRAM:
-        expression = f"({expression} OR digits : {_phrase(national)})"
-    return expression
+        return f"{_phrase(digits)} OR {_phrase(national)}"
+    return _phrase(digits)
 
 
 def plan(query: str) -> _Plan:
-    """Turn what the rep typed into an index lookup; every term must match."""
+    """Turn what the rep typed into index lookups; every term must match."""
     query = query.strip()
     digits = _digits(query)
     looks_like_a_number = bool(query) and _NUMBER_LIKE.fullmatch(query) is not None
     if looks_like_a_number and len(digits) >= MIN_DIGITS_FOR_NUMBER_SEARCH:
-        return _Plan(_number_expression(digits), "", ())
-    expressions: list[str] = []
+        return _Plan(_NUMBER_MATCHES, (_number_expression(digits),), "", ())
+    phrases: list[str] = []
+    digit_terms: list[str] = []
     prefixes: list[str] = []
-    params: list[str] = []
+    prefix_params: list[str] = []
     for term in query.split():
-        if len(term) >= TRIGRAM:
-            expressions.append(_phrase(term))
-        else:
+        if len(term) < TRIGRAM:
             prefixes.append(_PREFIX_TERM)
-            params += [f"{_escape_like(term)}%"] * 4
-    match = " AND ".join(expressions) or None
-    return _Plan(match, " AND ".join(prefixes), tuple(params))
+            prefix_params += [f"{_escape_like(term)}%"] * 4
+        elif term.isdigit():
+            digit_terms.append(term)  # a fragment of a number, or of a name like "3M"
+        else:
+            phrases.append(_phrase(term))
+    sets: list[str] = []
+    params: list[str] = []
+    if phrases:
+        sets.append(_TEXT_MATCHES)
+        params.append(" AND ".join(phrases))
+    for term in digit_terms:
+        sets.append(f"{_TEXT_MATCHES} UNION {_NUMBER_MATCHES}")
+        params += [_phrase(term), _number_expression(term)]
+    matches = " INTERSECT ".join(f"SELECT id FROM ({s})" for s in sets) if sets else None
+    return _Plan(matches, tuple(params), " AND ".join(prefixes), tuple(prefix_params))
 
 
 class PeopleReader:

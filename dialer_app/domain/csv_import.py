@@ -12,11 +12,14 @@ import codecs
 import csv
 import enum
 import io
+import multiprocessing
+import os
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
 
-from dialer_app.domain.phone import PhoneNumberError, clean_pasted_text, parse_number
+from dialer_app.domain.phone import PhoneNumberError, clean_pasted_text, to_e164
 
 _DELIMITERS = (",", ";", "\t")
 _SNIFF_BYTES = 64 * 1024
@@ -426,16 +429,15 @@ def _phones(
     seen: set[str] = set()
     for target, cell in cells:
         try:
-            parsed = parse_number(cell, region)
+            e164, extension = to_e164(cell, region)
         except PhoneNumberError as exc:
             raise _Invalid(str(exc)) from exc
-        if parsed.e164 in seen:
+        if e164 in seen:
             continue
-        seen.add(parsed.e164)
-        extension = parsed.extension
+        seen.add(e164)
         if target is Target.PHONE and extension_column and not extension:
             extension = extension_column
-        phones.append(ImportedPhone(_KIND[target], parsed.e164, extension, cell[:64]))
+        phones.append(ImportedPhone(_KIND[target], e164, extension, cell[:64]))
     return tuple(phones)
 
 
@@ -446,9 +448,71 @@ def parse_table(
     table: CsvTable, mapping: Mapping[int, Target], region: str
 ) -> list[ImportedPerson | RowProblem]:
     """Every data row of the table, parsed, with spreadsheet row numbers."""
+    return _parse_chunk(table, mapping, region, 0, len(table.rows))
+
+
+def default_workers() -> int:
+    """One parsing process per core (the importing process mostly waits on SQLite)."""
+    return max(1, os.cpu_count() or 1)
+
+
+PARALLEL_FROM_ROWS = 10_000
+"""Below this, starting worker processes costs more than it saves."""
+CHUNK_ROWS = 2_000
+
+
+def iter_parsed(
+    table: CsvTable, mapping: Mapping[int, Target], region: str, *, workers: int = 1
+) -> Iterator[ImportedPerson | RowProblem]:
+    """Like :func:`parse_table`, lazily and in order, on ``workers`` processes for big files.
+
+    Validating numbers (phonenumbers) is most of an import's CPU time, so a big file is
+    parsed in chunks on other cores while the caller writes the rows already parsed.
+    Closing the iterator early (a cancelled import) cancels the chunks not started.
+    """
+    total = len(table.rows)
+    if workers <= 1 or total < PARALLEL_FROM_ROWS:
+        for start in range(0, total, CHUNK_ROWS):
+            yield from _parse_chunk(table, mapping, region, start, min(total, start + CHUNK_ROWS))
+        return
+    # spawn, not fork: the GUI process has threads (pjsua2, Qt) that fork would copy locked
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    try:
+        futures = [
+            pool.submit(
+                _parse_chunk,
+                _slice(table, start, min(total, start + CHUNK_ROWS)),
+                dict(mapping),
+                region,
+                0,
+                min(total, start + CHUNK_ROWS) - start,
+            )
+            for start in range(0, total, CHUNK_ROWS)
+        ]
+        for future in futures:
+            yield from future.result()
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _slice(table: CsvTable, start: int, stop: int) -> CsvTable:
+    numbers = tuple(table.row_number(index) for index in range(start, stop))
+    return replace(table, rows=table.rows[start:stop], row_numbers=numbers)
+
+
+def _parse_chunk(
+    table: CsvTable, mapping: Mapping[int, Target], region: str, start: int, stop: int
+) -> list[ImportedPerson | RowProblem]:
     return [
-        parse_row(row, mapping, region, row_number=table.row_number(index), headers=table.headers)
-        for index, row in enumerate(table.rows)
+        parse_row(
+            table.rows[index],
+            mapping,
+            region,
+            row_number=table.row_number(index),
+            headers=table.headers,
+        )
+        for index in range(start, stop)
     ]
 
 

@@ -88,6 +88,26 @@ _REGION_NAMES = {
 
 def parse_number(text: str, default_region: str = "US") -> PhoneNumber:
     """Parse a typed or pasted number into E.164; raise PhoneNumberError with a clear reason."""
+    parsed = _parse_valid(text, default_region)
+    return PhoneNumber(
+        e164=phonenumbers.format_number(parsed, PhoneNumberFormat.E164),
+        extension=parsed.extension or None,
+        region=phonenumbers.region_code_for_number(parsed),
+        national=phonenumbers.format_number(parsed, PhoneNumberFormat.NATIONAL),
+        international=phonenumbers.format_number(parsed, PhoneNumberFormat.INTERNATIONAL),
+    )
+
+
+def to_e164(text: str, default_region: str = "US") -> tuple[str, str | None]:
+    """(E.164, extension) with the same checks and messages as :func:`parse_number`.
+
+    For bulk work (imports): the display formats cost half of ``parse_number``'s time.
+    """
+    parsed = _parse_valid(text, default_region)
+    return phonenumbers.format_number(parsed, PhoneNumberFormat.E164), parsed.extension or None
+
+
+def _parse_valid(text: str, default_region: str) -> phonenumbers.PhoneNumber:
     cleaned = clean_pasted_text(text)
     if not cleaned:
         raise PhoneNumberError("Enter a phone number to dial.")
@@ -117,13 +137,7 @@ def parse_number(text: str, default_region: str = "US") -> PhoneNumber:
             f"“{text.strip()}” is not a valid number in {region_name(where)}: "
             "check the digits, or add the country code (for example +44 for the UK)."
         )
-    return PhoneNumber(
-        e164=phonenumbers.format_number(parsed, PhoneNumberFormat.E164),
-        extension=parsed.extension or None,
-        region=phonenumbers.region_code_for_number(parsed),
-        national=phonenumbers.format_number(parsed, PhoneNumberFormat.NATIONAL),
-        international=phonenumbers.format_number(parsed, PhoneNumberFormat.INTERNATIONAL),
-    )
+    return parsed
 
 
 def _parse_error_message(text: str, exc: NumberParseException) -> str:

@@ -21,6 +21,7 @@ class PagedTableModel(QAbstractTableModel, Generic[Row]):
         super().__init__(parent)
         self._rows: list[Row] = []
         self._total = 0
+        self._exhausted = True
 
     # -- for subclasses ------------------------------------------------------------------
     def count_rows(self) -> int:
@@ -35,27 +36,29 @@ class PagedTableModel(QAbstractTableModel, Generic[Row]):
     # -- loading -------------------------------------------------------------------------
     @property
     def total(self) -> int:
-        """How many rows match, including those not fetched yet."""
-        return self._total
+        """How many rows match, including those not fetched yet (as counted: may be capped)."""
+        return max(self._total, len(self._rows))
 
     def reset_rows(self) -> None:
         self.beginResetModel()
         self._total = self.count_rows()
         self._rows = self.fetch_rows(0, PAGE_SIZE)
+        self._exhausted = len(self._rows) < PAGE_SIZE
         self.endResetModel()
 
     def row_at(self, row: int) -> Row | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and len(self._rows) < self._total
+        # Not "fewer rows than the count": a count may stop at a cap (people_reader.py).
+        return not parent.isValid() and not self._exhausted
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid():
+        if parent.isValid() or self._exhausted:
             return
         more = self.fetch_rows(len(self._rows), PAGE_SIZE)
+        self._exhausted = len(more) < PAGE_SIZE
         if not more:
-            self._total = len(self._rows)
             return
         first = len(self._rows)
         self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dialer_app.db.people_reader import PersonRow
+from dialer_app.db.people_reader import COUNT_CAP, PersonRow
 from dialer_app.ui.people_model import PeopleTableModel
 
 SEARCH_DEBOUNCE_MS = 120
@@ -86,7 +86,8 @@ class PeoplePanel(QWidget):
         self._debounce.stop()
         self.model.set_query(self.search_edit.text())
         total = self.model.total
-        self.count_label.setText(f"{total} {'person' if total == 1 else 'people'}")
+        shown = f"{COUNT_CAP:,}+" if total >= COUNT_CAP and self.model.query else f"{total:,}"
+        self.count_label.setText(f"{shown} {'person' if total == 1 else 'people'}")
         if self.model.rowCount() and not self.table.currentIndex().isValid():
             self.table.selectRow(0)
 

@@ -61,3 +61,76 @@ def test_paging(reader: PeopleReader) -> None:
     second = reader.search("", limit=10, offset=10)
     assert len(first) == len(second) == 10
     assert not {r.id for r in first} & {r.id for r in second}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("020 7183", ["Mia Hughes"]),  # national format: the trunk 0 is not in E.164
+        ("b", ["Ben Carter"]),  # 1-2 letters: start of a first/last name, email or account
+        ("ca", ["Ben Carter"]),
+        ("av th", ["Ava Thompson"]),
+        ("thomp", ["Ava Thompson"]),  # 3+ letters: anywhere, through the trigram index
+        ("hompso", ["Ava Thompson"]),
+        ('"quoted', []),  # FTS5 syntax characters are searched as text, never an error
+        ("a* OR b", []),
+    ],
+)
+def test_short_and_odd_queries(reader: PeopleReader, query: str, expected: list[str]) -> None:
+    found = names(reader, query)
+    for name in expected:
+        assert name in found
+    if not expected:
+        assert found == []
+
+
+def test_counts_stop_at_the_cap(reader: PeopleReader) -> None:
+    assert reader.count("a", cap=3) == 3
+    assert reader.count("", cap=3) == 25  # everyone is cheap to count exactly
+
+
+def test_lookups_by_id_number_and_account(reader: PeopleReader) -> None:
+    (ben,) = reader.search("ben carter")
+    assert reader.person(ben.id) == ben
+    assert reader.person(999_999) is None
+    numbers = reader.numbers(ben.id)
+    assert [(n.kind, n.e164) for n in numbers] == [
+        ("office", "+14045550486"),
+        ("mobile", "+14045550102"),
+    ]
+    assert numbers[0].original == "(404) 555-0486"
+    assert [p.name for p in reader.people_with_number("+14045550102")] == ["Ben Carter"]
+    assert reader.people_with_number("+19999999999") == []
+    (acme,) = reader.accounts("acme")
+    assert (acme.name, acme.people) == ("Acme Logistics", 4)
+    assert "Ben Carter" in [p.name for p in reader.people_at_account(acme.id)]
+
+
+def test_the_index_follows_edits_renames_and_deletes(tmp_path: Path) -> None:
+    from sqlalchemy import select
+
+    from dialer_app.db.models import Account, Person, PhoneNumber
+
+    database = open_database(tmp_path / "db.sqlite3")
+    with database.sessions.begin() as session:
+        seed_demo(session)
+    reader = database.people_reader()
+    with database.sessions.begin() as session:
+        ben = session.scalars(select(Person).where(Person.first_name == "Ben")).one()
+        ben.last_name = "Cartwright"
+        ben.phone_numbers[1].e164, ben.phone_numbers[1].digits = "+14045559876", "14045559876"
+        acme = session.scalars(select(Account).where(Account.name == "Acme Logistics")).one()
+        acme.name = "Acme Freight"
+    assert names(reader, "cartwright") == ["Ben Cartwright"]
+    assert names(reader, "ben car") == ["Ben Cartwright"]
+    assert names(reader, "5559876") == ["Ben Cartwright"]
+    assert names(reader, "5550102") == []
+    assert "Ben Cartwright" in names(reader, "freight")
+    assert reader.search("ben cartw")[0].account == "Acme Freight"
+    with database.sessions.begin() as session:
+        number = session.scalars(select(PhoneNumber).where(PhoneNumber.e164 == "+14045550486"))
+        session.delete(number.one())
+        session.delete(session.scalars(select(Person).where(Person.first_name == "Ava")).one())
+    assert names(reader, "5550486") == []
+    assert names(reader, "ava") == []
+    database.close()

@@ -254,3 +254,32 @@ def test_excel_trick_as_excel_writes_it_in_a_csv() -> None:
     (result,) = parse_table(table, guess_mapping(table.headers), "US")
     assert isinstance(result, ImportedPerson)
     assert result.phones[0].e164 == "+14045550100"
+
+
+def test_big_files_parse_on_worker_processes_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dialer_app.domain import csv_import
+
+    lines = ["Name,Email,Phone"]
+    for index in range(40):
+        phone = "555" if index % 7 == 0 else f"(404) 555-{index:04d}"  # every 7th is bad
+        lines.append(f"Person {index},p{index}@example.com,{phone}")
+    table = read_csv("\n".join(lines).encode())
+    monkeypatch.setattr(csv_import, "PARALLEL_FROM_ROWS", 10)
+    monkeypatch.setattr(csv_import, "CHUNK_ROWS", 6)
+    mapping = guess_mapping(table.headers)
+    parallel = list(csv_import.iter_parsed(table, mapping, "US", workers=2))
+    assert parallel == parse_table(table, mapping, "US")
+    assert [r.row_number for r in parallel] == list(range(2, 42))
+    assert sum(isinstance(r, RowProblem) for r in parallel) == 6
+
+
+def test_closing_the_parse_early_stops_the_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dialer_app.domain import csv_import
+
+    text = "Name,Phone\n" + "".join(f"P {i},(404) 555-{i:04d}\n" for i in range(50))
+    table = read_csv(text.encode())
+    monkeypatch.setattr(csv_import, "PARALLEL_FROM_ROWS", 10)
+    monkeypatch.setattr(csv_import, "CHUNK_ROWS", 5)
+    rows = csv_import.iter_parsed(table, guess_mapping(table.headers), "US", workers=2)
+    assert next(rows).row_number == 2
+    rows.close()  # a cancelled import: no error, no worker left behind
