@@ -5,6 +5,8 @@ import codecs
 import pytest
 
 from dialer_app.domain.csv_import import (
+    PROBLEM_COLUMN,
+    UNCLOSED_QUOTE,
     CsvError,
     ImportedPerson,
     RowProblem,
@@ -254,3 +256,22 @@ def test_excel_trick_as_excel_writes_it_in_a_csv() -> None:
     (result,) = parse_table(table, guess_mapping(table.headers), "US")
     assert isinstance(result, ImportedPerson)
     assert result.phones[0].e164 == "+14045550100"
+
+
+def test_an_unclosed_quote_loses_only_its_own_row() -> None:
+    table = read_csv(b'Name,Phone\n"Bob,4045550101\nCarl,4045550102\nDan,"4045550103\n')
+    assert table.rows == (("Bob,4045550101",), ("Carl", "4045550102"), ("Dan", "4045550103\n"))
+    assert table.malformed == frozenset({0})
+    bob, carl, dan = parse_table(table, guess_mapping(table.headers), "US")
+    assert bob == RowProblem(2, UNCLOSED_QUOTE, ("Bob,4045550101",))
+    assert isinstance(carl, ImportedPerson)
+    assert isinstance(dan, ImportedPerson)  # on the last line the quote swallowed nothing
+    assert dan.phones[0].e164 == "+14045550103"
+
+
+def test_a_problems_file_imports_again_without_its_problem_column() -> None:
+    assert guess_mapping(["Name", "Phone", PROBLEM_COLUMN]) == {
+        0: Target.FULL_NAME,
+        1: Target.PHONE,
+    }
+    assert guess_mapping([PROBLEM_COLUMN, "Name"]) == {0: Target.CUSTOM, 1: Target.FULL_NAME}
