@@ -84,7 +84,7 @@ def run_import(
     if region not in phonenumbers.SUPPORTED_REGIONS:
         out(f"dialer-app import: “{region}” is not a country code: use one like US, GB or DE.")
         return EXIT_UNREADABLE
-    out(f"Reading {csv_path.name} ({table.encoding}, {_delimiter_name(table.delimiter)}):")
+    out(f"Reading {csv_path.name} ({table.encoding}, {delimiter_name(table.delimiter)}):")
     for column, target in sorted(mapping.items()):
         if target is not Target.CUSTOM:
             out(f"  {table.headers[column]!r} -> {target.value}")
@@ -144,7 +144,7 @@ def _save_problems(
         out(f"The rows with problems are in {path}: fix them and import that file again.")
 
 
-def _delimiter_name(delimiter: str) -> str:
+def delimiter_name(delimiter: str) -> str:
     return {",": "commas", ";": "semicolons", "\t": "tabs"}.get(delimiter, repr(delimiter))
 
 
