@@ -19,6 +19,7 @@ from dialer_app.db.models import Person
 from dialer_app.db.people_import import ImportReport, OnDuplicate
 from dialer_app.domain.csv_import import UNCLOSED_QUOTE, Target
 from dialer_app.ui.import_wizard import IGNORE_LABEL, ImportWizard
+from dialer_app.ui.main_window import MainWindow
 from tests.unit.test_nasty_csv import NASTY_CSV
 
 MakeWizard = Callable[..., ImportWizard]
@@ -418,3 +419,27 @@ def test_a_locked_database_is_a_message_and_try_again_works(
         qtbot.mouseClick(page.retry_button, Qt.MouseButton.LeftButton)
     assert imported.args[0].created == 2
     qtbot.waitUntil(lambda: wizard.currentPage() is wizard.result_page)
+
+
+# ----------------------------------------------------------------------------- main window
+
+
+def test_ctrl_i_opens_the_wizard_and_an_import_refreshes_the_people_list(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    assert window.people_model.rowCount() == 25
+    assert window.actions_by_name["import_people"].text() == "&Import people…"
+    qtbot.keyClick(window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    wizard = window.import_wizard
+    assert isinstance(wizard, ImportWizard)
+    assert wizard.isVisible()
+    assert wizard.currentPage() is wizard.file_page
+    assert ("Import people", "Ctrl+I") in window.shortcut_table()
+
+    wizard.file_page.load(NASTY_CSV / "utf8_bom.csv")
+    qtbot.waitUntil(wizard.file_page.isComplete)
+    to_options(qtbot, wizard)
+    run_import(qtbot, wizard)
+    assert window.people_model.rowCount() == 27
+    click(qtbot, wizard, QWizard.WizardButton.FinishButton)
+    assert window.import_wizard is None
