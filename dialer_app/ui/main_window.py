@@ -539,4 +539,6 @@ class MainWindow(QMainWindow):
             logger.save_draft()  # an unsaved log reopens at the next start
         if self.logger_window is not None:
             self.logger_window.hide()
+        if self.import_wizard is not None:
+            self.import_wizard.reject()  # stops a running import; its saved batches stay
         event.accept()
