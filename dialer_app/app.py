@@ -158,6 +158,7 @@ def create_main_window(context: AppContext, calls: CallService | None = None) ->
         logger=logger,
         calls_reader=context.database.calls_reader(),
         team_options=lambda: _team_options(context.database),
+        import_sessions=lambda: context.database.sessions,
     )
     window = MainWindow(deps)
     calls.setParent(window)

@@ -17,6 +17,8 @@ import phonenumbers
 
 from dialer_app.db.people_import import ImportReport, OnDuplicate, import_people
 from dialer_app.domain.csv_import import (
+    PROBLEM_COLUMN,
+    USEFUL_TARGETS,
     CsvError,
     CsvTable,
     RowProblem,
@@ -29,17 +31,6 @@ from dialer_app.domain.csv_import import (
 from dialer_app.paths import AppPaths
 
 EXIT_OK, EXIT_ALL_FAILED, EXIT_UNREADABLE = 0, 1, 2
-_USEFUL = frozenset(
-    {
-        Target.FIRST_NAME,
-        Target.LAST_NAME,
-        Target.FULL_NAME,
-        Target.EMAIL,
-        Target.PHONE,
-        Target.MOBILE,
-        Target.HOME,
-    }
-)
 
 Out = Callable[[str], object]
 
@@ -94,7 +85,7 @@ def run_import(
     if region not in phonenumbers.SUPPORTED_REGIONS:
         out(f"dialer-app import: “{region}” is not a country code: use one like US, GB or DE.")
         return EXIT_UNREADABLE
-    out(f"Reading {csv_path.name} ({table.encoding}, {_delimiter_name(table.delimiter)}):")
+    out(f"Reading {csv_path.name} ({table.encoding}, {delimiter_name(table.delimiter)}):")
     for column, target in sorted(mapping.items()):
         if target is not Target.CUSTOM:
             out(f"  {table.headers[column]!r} -> {target.value}")
@@ -137,7 +128,7 @@ def _load_table(csv_path: Path, out: Out) -> CsvTable | None:
     except CsvError as exc:
         out(f"dialer-app import: cannot read {csv_path}: {exc}")
         return None
-    if not _USEFUL & set(guess_mapping(table.headers).values()):
+    if not USEFUL_TARGETS & set(guess_mapping(table.headers).values()):
         out(
             f"dialer-app import: {csv_path.name} has no column for names, emails or phone "
             f"numbers (its columns are: {', '.join(table.headers) or 'none'})."
@@ -158,7 +149,7 @@ def _save_problems(
         out(f"The rows with problems are in {path}: fix them and import that file again.")
 
 
-def _delimiter_name(delimiter: str) -> str:
+def delimiter_name(delimiter: str) -> str:
     return {",": "commas", ";": "semicolons", "\t": "tabs"}.get(delimiter, repr(delimiter))
 
 
@@ -187,7 +178,7 @@ def write_problems(path: Path, table: CsvTable, problems: Sequence[RowProblem]) 
     width = len(table.headers)
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, delimiter=table.delimiter)
-        writer.writerow([*table.headers, "problem"])
+        writer.writerow([*table.headers, PROBLEM_COLUMN])
         for problem in problems:
             cells = list(problem.values[:width]) + [""] * (width - len(problem.values))
             writer.writerow([*cells, f"row {problem.row_number}: {problem.message}"])

@@ -40,6 +40,8 @@ class CsvTable:
     delimiter: str
     row_numbers: tuple[int, ...] = ()
     """Spreadsheet row number of each row (the header is row 1), as the rep sees it."""
+    malformed: frozenset[int] = frozenset()
+    """Indexes of rows with a quote never closed: split up to the line end, never imported."""
 
     def row_number(self, index: int) -> int:
         return self.row_numbers[index] if self.row_numbers else index + 2
@@ -68,6 +70,19 @@ class Target(enum.StrEnum):
 
 PHONE_TARGETS = frozenset({Target.PHONE, Target.MOBILE, Target.HOME})
 """Targets a file may have several columns of (Phone, Phone 2, ...)."""
+USEFUL_TARGETS = PHONE_TARGETS | {
+    Target.FIRST_NAME,
+    Target.LAST_NAME,
+    Target.FULL_NAME,
+    Target.EMAIL,
+}
+"""A file needs a column for one of these (names, emails, phones), or no row can import."""
+PROBLEM_COLUMN = "problem"
+"""The last column of a problems file (why the row failed): not imported when re-imported."""
+UNCLOSED_QUOTE = (
+    'has a quote (") that is never closed, so its columns could not be told apart: '
+    "fix the quotes and import it again."
+)
 
 
 @dataclass(frozen=True)
@@ -122,23 +137,57 @@ def read_csv(data: bytes) -> CsvTable:
     if not text.strip():
         raise CsvError("The file is empty.")
     delimiter = _guess_delimiter(text[:_SNIFF_BYTES])
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        records = list(reader)
+        records = _split_records(text, delimiter)
     except csv.Error as exc:
         raise CsvError(f"The file is not a valid CSV table: {exc}.") from exc
-    numbered = [(i + 1, r) for i, r in enumerate(records) if any(cell.strip() for cell in r)]
+    numbered = [
+        (i + 1, cells, broken)
+        for i, (cells, broken) in enumerate(records)
+        if any(cell.strip() for cell in cells)
+    ]
     if not numbered:
         raise CsvError("The file is empty.")
-    (_, header), *body = numbered
+    (_, header, _), *body = numbered
     headers = tuple(cell.strip() for cell in header)
     return CsvTable(
         headers=headers,
-        rows=tuple(tuple(row) for _, row in body),
+        rows=tuple(tuple(row) for _, row, _ in body),
         encoding=encoding,
         delimiter=delimiter,
-        row_numbers=tuple(number for number, _ in body),
+        row_numbers=tuple(number for number, _, _ in body),
+        malformed=frozenset(index for index, (_, _, broken) in enumerate(body) if broken),
     )
+
+
+def _split_records(text: str, delimiter: str) -> list[tuple[list[str], bool]]:
+    """CSV records, each flagged True when it is a line with a quote never closed.
+
+    The csv module lets such a quote swallow every following line into one cell (the
+    rest of the file would be lost). A record that spans several lines but has not as
+    many cells as the header is taken for that: its first line alone becomes the record,
+    flagged, and reading starts again on the next line.
+    """
+    lines = list(io.StringIO(text, newline=""))
+    records: list[tuple[list[str], bool]] = []
+    width: int | None = None
+    start = 0
+    while start < len(lines):
+        reader = csv.reader(lines[start:], delimiter=delimiter)
+        read = 0
+        for cells in reader:
+            first, spanned, read = start + read, reader.line_num - read, reader.line_num
+            if width is None and any(cell.strip() for cell in cells):
+                width = len(cells)
+            elif spanned > 1 and len(cells) != width:
+                line = lines[first].rstrip("\r\n")
+                records.append((next(csv.reader([line], delimiter=delimiter)), True))
+                start = first + 1
+                break
+            records.append((cells, False))
+        else:
+            break
+    return records
 
 
 def _decode(data: bytes) -> tuple[str, str]:
@@ -325,10 +374,15 @@ def _guess_one(header: str) -> Target:
 
 
 def guess_mapping(headers: Sequence[str]) -> dict[int, Target]:
-    """Column index -> Target from header names; each field once, phones as often as given."""
+    """Column index -> Target from header names; each field once, phones as often as given.
+
+    A column left out of the mapping is not imported (a problems file's last column).
+    """
     mapping: dict[int, Target] = {}
     taken: set[Target] = set()
     for index, header in enumerate(headers):
+        if index == len(headers) - 1 and index and header == PROBLEM_COLUMN:
+            break  # a problems file being imported again after the rep fixed it
         target = _guess_one(header)
         if target in taken and target not in PHONE_TARGETS and target is not Target.CUSTOM:
             target = Target.CUSTOM
@@ -498,14 +552,17 @@ def iter_parsed(
 
 def _slice(table: CsvTable, start: int, stop: int) -> CsvTable:
     numbers = tuple(table.row_number(index) for index in range(start, stop))
-    return replace(table, rows=table.rows[start:stop], row_numbers=numbers)
+    malformed = frozenset(index - start for index in table.malformed if start <= index < stop)
+    return replace(table, rows=table.rows[start:stop], row_numbers=numbers, malformed=malformed)
 
 
 def _parse_chunk(
     table: CsvTable, mapping: Mapping[int, Target], region: str, start: int, stop: int
 ) -> list[ImportedPerson | RowProblem]:
     return [
-        parse_row(
+        RowProblem(table.row_number(index), UNCLOSED_QUOTE, table.rows[index])
+        if index in table.malformed
+        else parse_row(
             table.rows[index],
             mapping,
             region,

@@ -41,7 +41,11 @@ from dialer_app.ui.people_panel import PeoplePanel
 from dialer_app.ui.ringer import Ringer
 
 if TYPE_CHECKING:  # the service imports SQLAlchemy: not on the start-up path
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from dialer_app.db.people_import import ImportReport
     from dialer_app.services.team_options import TeamOptionsService
+    from dialer_app.ui.import_wizard import ImportWizard
 
 KEYRING_CHECK_DELAY_MS = 500
 
@@ -60,6 +64,8 @@ class MainWindowDeps:
     calls_reader: CallsReader | None = None
     team_options: Callable[[], TeamOptionsService] | None = None
     """Builds the admin service for the team call log settings (ORM, so only on demand)."""
+    import_sessions: Callable[[], sessionmaker[Session]] | None = None
+    """The sessions the import wizard writes with (ORM, so only when an import runs)."""
 
 
 class MainWindow(QMainWindow):
@@ -113,6 +119,7 @@ class MainWindow(QMainWindow):
         self.keyring_label.setObjectName("keyringLabel")
         self.statusBar().addPermanentWidget(self.keyring_label)
 
+        self.import_wizard: ImportWizard | None = None
         self.actions_by_name: dict[str, QAction] = {}
         self._build_actions()
 
@@ -168,6 +175,11 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
+        file_menu.addAction(
+            self._add_action(
+                "import_people", "&Import people…", ["Ctrl+I"], self.open_import_wizard
+            )
+        )
         file_menu.addAction(
             self._add_action("settings", "&Settings…", ["Ctrl+,"], self.open_settings)
         )
@@ -412,6 +424,33 @@ class MainWindow(QMainWindow):
         if logger is not None and logger.session is not None:
             logger.session_opened.emit(logger.session)  # reload the open log's options
 
+    def open_import_wizard(self, path: Path | None = None) -> None:
+        """The CSV import wizard, window-modal but not blocking (the import has a thread)."""
+        make_sessions = self._deps.import_sessions
+        if make_sessions is None:
+            return
+        if self.import_wizard is not None:
+            self.import_wizard.raise_()
+            self.import_wizard.activateWindow()
+            return
+        from dialer_app.ui.import_wizard import ImportWizard  # not needed to start up
+
+        wizard = ImportWizard(make_sessions, self._deps.settings.default_region, self, path=path)
+        wizard.imported.connect(self._on_people_imported)
+        wizard.finished.connect(lambda _result: self._forget_import_wizard(wizard))
+        self.import_wizard = wizard
+        wizard.open()
+
+    def _forget_import_wizard(self, wizard: ImportWizard) -> None:
+        if self.import_wizard is wizard:
+            self.import_wizard = None
+        wizard.deleteLater()
+
+    def _on_people_imported(self, report: ImportReport) -> None:
+        if report.created or report.updated:
+            self.people_panel.search_now()
+            self._on_notice(f"Imported people: {report.created:,} new, {report.updated:,} updated.")
+
     def apply_settings(self, settings: Settings) -> None:
         self._deps.settings = settings
         self._deps.save_settings(settings)
@@ -500,4 +539,6 @@ class MainWindow(QMainWindow):
             logger.save_draft()  # an unsaved log reopens at the next start
         if self.logger_window is not None:
             self.logger_window.hide()
+        if self.import_wizard is not None:
+            self.import_wizard.reject()  # stops a running import; its saved batches stay
         event.accept()

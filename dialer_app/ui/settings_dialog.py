@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import phonenumbers
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -29,6 +27,7 @@ from dialer_app.secrets import (
 from dialer_app.services.calls import CallService, LineSetup
 from dialer_app.services.lines import line_config_from_dict
 from dialer_app.settings import Settings
+from dialer_app.ui.region_combo import region_combo
 from dialer_app.ui.settings_audio import AudioPage, VoicemailPage
 from dialer_app.ui.settings_lines import LinesPage, describe_options_result
 
@@ -101,14 +100,7 @@ class SettingsDialog(QDialog):
 
     def _general_page(self, settings: Settings, secrets: SecretStore) -> QWidget:
         page = QWidget()
-        self.region_combo = QComboBox()
-        self.region_combo.setObjectName("regionCombo")
-        regions = sorted(phonenumbers.SUPPORTED_REGIONS)
-        for region in regions:
-            code = phonenumbers.country_code_for_region(region)
-            self.region_combo.addItem(f"{region}  (+{code})", region)
-        if settings.default_region in regions:
-            self.region_combo.setCurrentIndex(regions.index(settings.default_region))
+        self.region_combo = region_combo(settings.default_region)
         self.logger_check = QCheckBox("Use popped-out call logger")
         self.logger_check.setChecked(settings.use_popped_out_logger)
         self.ring_spin = QSpinBox()

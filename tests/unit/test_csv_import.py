@@ -5,6 +5,8 @@ import codecs
 import pytest
 
 from dialer_app.domain.csv_import import (
+    PROBLEM_COLUMN,
+    UNCLOSED_QUOTE,
     CsvError,
     ImportedPerson,
     RowProblem,
@@ -259,7 +261,7 @@ def test_excel_trick_as_excel_writes_it_in_a_csv() -> None:
 def test_big_files_parse_on_worker_processes_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
     from dialer_app.domain import csv_import
 
-    lines = ["Name,Email,Phone"]
+    lines = ["Name,Email,Phone", '"Broken,b@example.com,(404) 555-0100']
     for index in range(40):
         phone = "555" if index % 7 == 0 else f"(404) 555-{index:04d}"  # every 7th is bad
         lines.append(f"Person {index},p{index}@example.com,{phone}")
@@ -269,8 +271,8 @@ def test_big_files_parse_on_worker_processes_in_order(monkeypatch: pytest.Monkey
     mapping = guess_mapping(table.headers)
     parallel = list(csv_import.iter_parsed(table, mapping, "US", workers=2))
     assert parallel == parse_table(table, mapping, "US")
-    assert [r.row_number for r in parallel] == list(range(2, 42))
-    assert sum(isinstance(r, RowProblem) for r in parallel) == 6
+    assert [r.row_number for r in parallel] == list(range(2, 43))
+    assert sum(isinstance(r, RowProblem) for r in parallel) == 7  # the unclosed quote too
 
 
 def test_closing_the_parse_early_stops_the_workers(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -283,3 +285,22 @@ def test_closing_the_parse_early_stops_the_workers(monkeypatch: pytest.MonkeyPat
     rows = csv_import.iter_parsed(table, guess_mapping(table.headers), "US", workers=2)
     assert next(rows).row_number == 2
     rows.close()  # a cancelled import: no error, no worker left behind
+
+
+def test_an_unclosed_quote_loses_only_its_own_row() -> None:
+    table = read_csv(b'Name,Phone\n"Bob,4045550101\nCarl,4045550102\nDan,"4045550103\n')
+    assert table.rows == (("Bob,4045550101",), ("Carl", "4045550102"), ("Dan", "4045550103\n"))
+    assert table.malformed == frozenset({0})
+    bob, carl, dan = parse_table(table, guess_mapping(table.headers), "US")
+    assert bob == RowProblem(2, UNCLOSED_QUOTE, ("Bob,4045550101",))
+    assert isinstance(carl, ImportedPerson)
+    assert isinstance(dan, ImportedPerson)  # on the last line the quote swallowed nothing
+    assert dan.phones[0].e164 == "+14045550103"
+
+
+def test_a_problems_file_imports_again_without_its_problem_column() -> None:
+    assert guess_mapping(["Name", "Phone", PROBLEM_COLUMN]) == {
+        0: Target.FULL_NAME,
+        1: Target.PHONE,
+    }
+    assert guess_mapping([PROBLEM_COLUMN, "Name"]) == {0: Target.CUSTOM, 1: Target.FULL_NAME}
