@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -178,6 +178,8 @@ def import_people(
         report.updated += counts.updated
         report.skipped += counts.skipped
         report.problems.extend(counts.problems)
+    if report.cancelled and isinstance(rows, Generator):
+        rows.close()  # stop parsing what will not be imported (worker processes included)
     return report
 
 

@@ -72,40 +72,35 @@ SELECT p.id,
 """
 _PEOPLE = " FROM people p LEFT JOIN accounts a ON a.id = p.account_id"
 _ORDER = " ORDER BY p.first_name COLLATE NOCASE, p.last_name COLLATE NOCASE, p.id"
-_PREFIX_TERM = (
-    "(p.first_name LIKE ? ESCAPE '\\' OR p.last_name LIKE ? ESCAPE '\\'"
-    " OR p.email LIKE ? ESCAPE '\\' OR a.name LIKE ? ESCAPE '\\')"
-)
-_TEXT_MATCHES = "SELECT rowid AS id FROM people_search WHERE people_search MATCH ?"
-_NUMBER_MATCHES = (
-    "SELECT DISTINCT n.person_id AS id FROM people_search_numbers f"
+_TEXT = "SELECT rowid AS id FROM people_search WHERE people_search MATCH ?"
+_WORDS = "SELECT rowid AS id FROM people_search_words WHERE people_search_words MATCH ?"
+_NUMBERS = (
+    "SELECT n.person_id AS id FROM people_search_numbers f"
     " JOIN phone_numbers n ON n.id = f.rowid WHERE people_search_numbers MATCH ?"
 )
 
 
 @dataclass(frozen=True)
 class _Plan:
-    """How one query runs: a set of matching ids from the index (or none) plus prefix filters."""
+    """One query as a set of matching person ids (``None``: everyone) and its parameters."""
 
     matches: str | None
-    match_params: tuple[str, ...]
-    prefix_where: str
-    prefix_params: tuple[str, ...]
+    params: tuple[str, ...]
 
-    def source(self) -> tuple[str, list[object]]:
-        params: list[object] = list(self.match_params)
+    def sorted_source(self, dense: bool) -> str:
+        """FROM clause for a page in name order.
+
+        Few matches: start from them and sort (CROSS JOIN keeps SQLite from walking
+        everyone). Many: walk the name index and stop after a page, probing the matches.
+        """
         if self.matches is None:
-            sql = _PEOPLE
-        else:
-            # CROSS JOIN: start from the matches, never walk everyone in name order.
-            sql = (
-                f" FROM ({self.matches}) s CROSS JOIN people p ON p.id = s.id"
-                " LEFT JOIN accounts a ON a.id = p.account_id"
-            )
-        if self.prefix_where:
-            sql += " WHERE " + self.prefix_where
-            params += self.prefix_params
-        return sql, params
+            return _PEOPLE
+        if dense:
+            return f"{_PEOPLE} WHERE p.id IN ({self.matches})"
+        return (
+            f" FROM ({self.matches}) s CROSS JOIN people p ON p.id = s.id"
+            " LEFT JOIN accounts a ON a.id = p.account_id"
+        )
 
 
 def _digits(text: str) -> str:
@@ -128,35 +123,37 @@ def _number_expression(digits: str) -> str:
     return _phrase(digits)
 
 
+def _term_set(term: str) -> tuple[str, tuple[str, ...]] | None:
+    """The people one typed word finds, as SQL and parameters (None: nothing to search)."""
+    if not any(ch.isalnum() for ch in term):
+        return None
+    if len(term) < TRIGRAM:  # trigrams need three characters: match the start of a word
+        return _WORDS, (_phrase(term) + "*",)
+    if term.isdigit():  # a fragment of a number, or of a name like "3M"
+        return f"{_TEXT} UNION {_NUMBERS}", (_phrase(term), _number_expression(term))
+    # anywhere in the text, or the start of a word with accents folded ("mull" -> Müller)
+    return f"{_TEXT} UNION {_WORDS}", (_phrase(term), _phrase(term) + "*")
+
+
 def plan(query: str) -> _Plan:
     """Turn what the rep typed into index lookups; every term must match."""
     query = query.strip()
     digits = _digits(query)
     looks_like_a_number = bool(query) and _NUMBER_LIKE.fullmatch(query) is not None
     if looks_like_a_number and len(digits) >= MIN_DIGITS_FOR_NUMBER_SEARCH:
-        return _Plan(_NUMBER_MATCHES, (_number_expression(digits),), "", ())
-    phrases: list[str] = []
-    digit_terms: list[str] = []
-    prefixes: list[str] = []
-    prefix_params: list[str] = []
-    for term in query.split():
-        if len(term) < TRIGRAM:
-            prefixes.append(_PREFIX_TERM)
-            prefix_params += [f"{_escape_like(term)}%"] * 4
-        elif term.isdigit():
-            digit_terms.append(term)  # a fragment of a number, or of a name like "3M"
-        else:
-            phrases.append(_phrase(term))
+        return _Plan(f"SELECT DISTINCT id FROM ({_NUMBERS})", (_number_expression(digits),))
     sets: list[str] = []
     params: list[str] = []
-    if phrases:
-        sets.append(_TEXT_MATCHES)
-        params.append(" AND ".join(phrases))
-    for term in digit_terms:
-        sets.append(f"{_TEXT_MATCHES} UNION {_NUMBER_MATCHES}")
-        params += [_phrase(term), _number_expression(term)]
-    matches = " INTERSECT ".join(f"SELECT id FROM ({s})" for s in sets) if sets else None
-    return _Plan(matches, tuple(params), " AND ".join(prefixes), tuple(prefix_params))
+    for term in query.split():
+        found = _term_set(term)
+        if found is not None:
+            sets.append(f"SELECT id FROM ({found[0]})")
+            params += found[1]
+    if not sets:
+        return _Plan(None, ())
+    if len(sets) == 1:
+        sets[0] = sets[0].replace("SELECT id", "SELECT DISTINCT id", 1)
+    return _Plan(" INTERSECT ".join(sets), tuple(params))
 
 
 class PeopleReader:
@@ -164,25 +161,37 @@ class PeopleReader:
 
     def __init__(self, database: Path) -> None:
         self._connection = connect_read_only(database)
+        self._last_count: tuple[tuple[str, int] | None, int] = (None, 0)
+        """The people list counts, then fetches, the same query on every keystroke."""
 
     def close(self) -> None:
         self._connection.close()
 
     def count(self, query: str = "", *, cap: int = COUNT_CAP) -> int:
         """How many people match, exact up to ``cap`` (everyone is always exact)."""
-        if not query.strip():
+        found = plan(query)
+        if found.matches is None:
+            if query.strip():
+                return 0  # only punctuation: nothing to look for
             return int(self._connection.execute("SELECT count(*) FROM people").fetchone()[0])
-        source, params = plan(query).source()
-        row = self._connection.execute(
-            f"SELECT count(*) FROM (SELECT 1 {source} LIMIT ?)", [*params, cap]
-        ).fetchone()
-        return int(row[0])
+        key = (query, cap)
+        if self._last_count[0] != key:
+            row = self._connection.execute(
+                f"SELECT count(*) FROM (SELECT id FROM ({found.matches}) LIMIT ?)",
+                [*found.params, cap],
+            ).fetchone()
+            self._last_count = (key, int(row[0]))
+        return self._last_count[1]
 
     def search(self, query: str = "", *, limit: int = 100, offset: int = 0) -> list[PersonRow]:
         """People matching ``query`` (everyone when empty), sorted by name."""
-        source, params = plan(query).source()
+        found = plan(query)
+        if found.matches is None and query.strip():
+            return []
+        dense = found.matches is not None and self.count(query) >= COUNT_CAP
         cursor = self._connection.execute(
-            _COLUMNS + source + _ORDER + " LIMIT ? OFFSET ?", [*params, limit, offset]
+            _COLUMNS + found.sorted_source(dense) + _ORDER + " LIMIT ? OFFSET ?",
+            [*found.params, limit, offset],
         )
         return [_person(row) for row in cursor]
 

@@ -3,7 +3,8 @@
 Why trigram: reps type fragments ("ali", "acme", "5551234", "+44 20 7183"), so every
 column must match substrings, not just word prefixes. ``people_search`` holds each
 person's name, email and account name (rowid = person id); ``people_search_numbers`` the
-digits of each number (rowid = phone number id).
+digits of each number (rowid = phone number id); ``people_search_words`` the same text as
+words, with prefix indexes, for one- and two-letter searches and accent-free matching.
 
 Why a queue instead of triggers that write the index: an FTS5 insert run from a trigger
 costs ~45 µs (FTS5 flushes its pending terms at every statement savepoint) against ~6 µs
@@ -29,6 +30,9 @@ CREATE_STATEMENTS: tuple[str, ...] = (
     " ON people (first_name COLLATE NOCASE, last_name COLLATE NOCASE, id)",
     "CREATE VIRTUAL TABLE people_search USING fts5(name, email, account, tokenize = 'trigram')",
     "CREATE VIRTUAL TABLE people_search_numbers USING fts5(digits, tokenize = 'trigram')",
+    # word starts for one- and two-letter searches (trigrams need three), accents folded
+    "CREATE VIRTUAL TABLE people_search_words USING fts5("
+    "name, email, account, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2')",
     "CREATE TABLE people_search_pending ("
     "kind TEXT NOT NULL, row_id INTEGER NOT NULL, PRIMARY KEY (kind, row_id)) WITHOUT ROWID",
     "CREATE TRIGGER people_search_person_added AFTER INSERT ON people BEGIN"
@@ -37,7 +41,8 @@ CREATE_STATEMENTS: tuple[str, ...] = (
     " AFTER UPDATE OF first_name, last_name, email, account_id ON people BEGIN"
     f" INSERT OR IGNORE INTO people_search_pending VALUES ({_PERSON}, NEW.id); END",
     "CREATE TRIGGER people_search_person_removed AFTER DELETE ON people BEGIN"
-    " DELETE FROM people_search WHERE rowid = OLD.id; END",
+    " DELETE FROM people_search WHERE rowid = OLD.id;"
+    " DELETE FROM people_search_words WHERE rowid = OLD.id; END",
     "CREATE TRIGGER people_search_account_renamed AFTER UPDATE OF name ON accounts BEGIN"
     f" INSERT OR IGNORE INTO people_search_pending SELECT {_PERSON}, id FROM people"
     " WHERE account_id = NEW.id; END",
@@ -53,15 +58,20 @@ CREATE_STATEMENTS: tuple[str, ...] = (
 )
 
 HAS_PENDING = "SELECT 1 FROM people_search_pending LIMIT 1"
+_PENDING_PEOPLE = (
+    " SELECT p.id, trim(p.first_name || ' ' || p.last_name), coalesce(p.email, ''),"
+    " coalesce(a.name, '')"
+    f" FROM people_search_pending q JOIN people p ON q.kind = {_PERSON} AND p.id = q.row_id"
+    " LEFT JOIN accounts a ON a.id = p.account_id"
+)
 
 FLUSH_STATEMENTS: tuple[str, ...] = (
     "DELETE FROM people_search WHERE rowid IN"
     f" (SELECT row_id FROM people_search_pending WHERE kind = {_PERSON})",
-    "INSERT INTO people_search(rowid, name, email, account)"
-    " SELECT p.id, trim(p.first_name || ' ' || p.last_name), coalesce(p.email, ''),"
-    " coalesce(a.name, '')"
-    f" FROM people_search_pending q JOIN people p ON q.kind = {_PERSON} AND p.id = q.row_id"
-    " LEFT JOIN accounts a ON a.id = p.account_id",
+    "INSERT INTO people_search(rowid, name, email, account)" + _PENDING_PEOPLE,
+    "DELETE FROM people_search_words WHERE rowid IN"
+    f" (SELECT row_id FROM people_search_pending WHERE kind = {_PERSON})",
+    "INSERT INTO people_search_words(rowid, name, email, account)" + _PENDING_PEOPLE,
     "DELETE FROM people_search_numbers WHERE rowid IN"
     f" (SELECT row_id FROM people_search_pending WHERE kind = {_NUMBER})",
     "INSERT INTO people_search_numbers(rowid, digits) SELECT n.id, n.digits"
@@ -79,6 +89,7 @@ DROP_STATEMENTS: tuple[str, ...] = (
     "DROP TRIGGER IF EXISTS people_search_person_changed",
     "DROP TRIGGER IF EXISTS people_search_person_added",
     "DROP TABLE IF EXISTS people_search_pending",
+    "DROP TABLE IF EXISTS people_search_words",
     "DROP TABLE IF EXISTS people_search_numbers",
     "DROP TABLE IF EXISTS people_search",
     "DROP INDEX IF EXISTS people_search_by_name",

@@ -18,7 +18,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 
-from dialer_app.domain.csv_import import CsvError, CsvTable, Target, parse_table, read_csv
+from dialer_app.domain.csv_import import (
+    CsvError,
+    CsvTable,
+    Target,
+    default_workers,
+    iter_parsed,
+    read_csv,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
@@ -124,7 +131,7 @@ class PeopleImportJob(QObject):
         try:
             from dialer_app.db.people_import import ImportReport, import_people
 
-            rows = parse_table(table, mapping, region)
+            rows = iter_parsed(table, mapping, region, workers=default_workers())
             if self._cancel.is_set():
                 report = ImportReport(cancelled=True)
             else:
@@ -134,6 +141,7 @@ class PeopleImportJob(QObject):
                     rows,
                     on_duplicate=on_duplicate,
                     progress=self._on_progress,
+                    total=len(table.rows),
                     **options,
                 )
         except Exception as exc:
