@@ -69,6 +69,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="what to do with someone already stored, matched by email or phone number "
         "(default: skip)",
     )
+    desktop = commands.add_parser(
+        "install-desktop",
+        help="make dialer-app open tel:, callto: and sip: links (a desktop entry for this user)",
+    )
+    desktop.add_argument(
+        "--uninstall", action="store_true", help="remove the desktop entry and the link handling"
+    )
     return parser
 
 
@@ -101,6 +108,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or "run"
     if link is not None and command != "run":
         parser.error(f"a link opens the app; it cannot go with {command}")
+    if command == "install-desktop":
+        from dialer_app.desktop_entry import install_desktop
+
+        return install_desktop(uninstall=args.uninstall, data_dir=args.data_dir, demo=args.demo)
     if command == "doctor":
         from dialer_app.doctor import doctor
 

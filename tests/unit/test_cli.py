@@ -60,6 +60,7 @@ def test_a_link_cannot_go_with_another_command(capsys: pytest.CaptureFixture[str
     assert "cannot go with doctor" in capsys.readouterr().err
 
 
-def test_help_mentions_links() -> None:
+def test_help_mentions_links_and_install_desktop() -> None:
     text = build_parser().format_help()
+    assert "install-desktop" in text
     assert "tel:+14045551234" in text
