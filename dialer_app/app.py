@@ -166,7 +166,7 @@ def create_main_window(context: AppContext, calls: CallService | None = None) ->
     return window
 
 
-def run_app(paths: AppPaths, *, demo: bool) -> int:
+def run_app(paths: AppPaths, *, demo: bool, link: str | None = None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -194,6 +194,7 @@ def run_app(paths: AppPaths, *, demo: bool) -> int:
 
         QTimer.singleShot(0, probe)
     start_session(context, window, calls, demo=demo)
+    QTimer.singleShot(0, lambda: serve_links(paths, window, link))
     app.aboutToQuit.connect(calls.shutdown)
     try:
         return app.exec()
@@ -215,6 +216,23 @@ def start_session(
     QTimer.singleShot(1000, _warm_up_orm)
     if has_open_logs(context.database.path):
         QTimer.singleShot(0, window.recover_open_logs)
+
+
+def serve_links(paths: AppPaths, window: MainWindow, link: str | None = None) -> None:
+    """After the first paint: receive tel:/callto:/sip: links from later `dialer-app tel:...`
+    processes, and open the one this process was started with."""
+    from PySide6.QtWidgets import QApplication
+
+    from dialer_app.single_instance import LinkServer, server_name
+
+    server = LinkServer(server_name(paths.data_dir), window)
+    server.link_received.connect(window.open_link)
+    server.listen()
+    app = QApplication.instance()
+    if app is not None:
+        app.aboutToQuit.connect(server.close)  # removes the socket file
+    if link is not None:
+        window.open_link(link)
 
 
 def _warm_up_orm() -> None:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from dialer_app import APP_DISPLAY_NAME, __version__
+from dialer_app.domain.dial_links import is_dial_link
 from dialer_app.paths import AppPaths
 
 
@@ -16,6 +17,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="dialer-app",
         description=f"{APP_DISPLAY_NAME}: a desktop softphone for sales reps. "
         "With no subcommand it opens the app.",
+        epilog="dialer-app tel:+14045551234 (or callto:, sip:) puts the number on the dial pad "
+        "of the running app, or opens the app with it; append ?person=ID to name the person.",
     )
     parser.add_argument("--version", action="version", version=f"dialer-app {__version__}")
     parser.add_argument(
@@ -66,16 +69,49 @@ def build_parser() -> argparse.ArgumentParser:
         help="what to do with someone already stored, matched by email or phone number "
         "(default: skip)",
     )
+    desktop = commands.add_parser(
+        "install-desktop",
+        help="make dialer-app open tel:, callto: and sip: links (a desktop entry for this user)",
+    )
+    desktop.add_argument(
+        "--uninstall", action="store_true", help="remove the desktop entry and the link handling"
+    )
     return parser
 
 
+def split_link(argv: Sequence[str]) -> tuple[list[str], str | None]:
+    """Take a tel:/callto:/sip: link out of the arguments when it comes before any
+    subcommand (``dialer-app --demo tel:+1...``); a desktop passes it as the last one."""
+    rest = list(argv)
+    index = 0
+    while index < len(rest):
+        arg = rest[index]
+        if arg == "--data-dir":
+            index += 2
+        elif arg.startswith("-"):
+            index += 1
+        elif is_dial_link(arg):
+            return rest[:index] + rest[index + 1 :], arg
+        else:
+            break
+    return rest, None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    arguments, link = split_link(sys.argv[1:] if argv is None else argv)
+    args = parser.parse_args(arguments)
     from dialer_app.logging_setup import configure_logging
 
     paths = AppPaths.resolve(args.data_dir)
     configure_logging(paths, verbose=args.verbose)
     command = args.command or "run"
+    if link is not None and command != "run":
+        parser.error(f"a link opens the app; it cannot go with {command}")
+    if command == "install-desktop":
+        from dialer_app.desktop_entry import install_desktop
+
+        return install_desktop(uninstall=args.uninstall, data_dir=args.data_dir, demo=args.demo)
     if command == "doctor":
         from dialer_app.doctor import doctor
 
@@ -92,9 +128,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return place_call(
             paths, args.number, line_name=args.line, hangup_after=args.hangup_after, dtmf=args.dtmf
         )
+    return _run(paths, demo=args.demo, link=link)
+
+
+def _run(paths: AppPaths, *, demo: bool, link: str | None) -> int:
+    """Open the app; a link first goes to the app already running on this data folder."""
+    if link is not None:
+        import logging
+
+        from dialer_app.single_instance import send_link, server_name
+
+        if send_link(server_name(paths.data_dir), link):
+            logging.getLogger(__name__).info("handed a link to the running instance")
+            return 0
     from dialer_app.app import run_app
 
-    return run_app(paths, demo=args.demo)
+    return run_app(paths, demo=demo, link=link)
 
 
 def _seed_demo(paths: AppPaths) -> int:

@@ -16,3 +16,13 @@ class PeopleService:
 
     def count(self, query: str) -> int:
         return self._reader.count(query)
+
+    def owner(self, e164: str | None, person_id: int | None = None) -> tuple[PersonRow | None, int]:
+        """Who a number from outside (a clicked link) is for: the named person when they
+        exist, else the number's only owner. Also says how many people share the number,
+        so a shared switchboard is never pinned on one of them."""
+        person = None if person_id is None else self._reader.person(person_id)
+        if person is not None or not e164:
+            return person, int(person is not None)
+        owners = self._reader.people_with_number(e164)
+        return (owners[0] if len(owners) == 1 else None), len(owners)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +26,8 @@ from PySide6.QtWidgets import (
 from dialer_app import APP_DISPLAY_NAME, __version__
 from dialer_app.db.calls_reader import CallsReader
 from dialer_app.db.people_reader import PersonRow
+from dialer_app.domain.dial_links import DialLink, DialLinkError, parse_dial_link
+from dialer_app.domain.phone import PhoneNumberError, format_for_display, parse_number
 from dialer_app.secrets import KeyringStatus, SecretStore
 from dialer_app.services.call_logger import CallLoggerService, LogSession
 from dialer_app.services.calls import ActiveCall, CallService, FinishedCall
@@ -48,6 +51,7 @@ if TYPE_CHECKING:  # the service imports SQLAlchemy: not on the start-up path
     from dialer_app.ui.import_wizard import ImportWizard
 
 KEYRING_CHECK_DELAY_MS = 500
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -401,6 +405,57 @@ class MainWindow(QMainWindow):
             person_name=person.name,
         )
         self.dial_pad.number_edit.setFocus()
+
+    def open_link(self, link: DialLink | str) -> None:
+        """A tel:/callto:/sip: link clicked elsewhere: bring the window up with the number on
+        the dial pad, matched to its person (``?person=<id>`` first, else the number's
+        owner). During a call the pad is left alone and the status bar says why."""
+        self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMinimized)
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        in_call = self._deps.calls.active_call is not None
+        try:
+            parsed = link if isinstance(link, DialLink) else parse_dial_link(link)
+        except DialLinkError as exc:
+            log.info("refused a link: %s", exc)
+            if in_call:
+                self._on_notice(str(exc))
+            else:
+                self.dial_pad.clear()
+                self.dial_pad.show_message(str(exc), error=True)
+            return
+        region = self._deps.settings.default_region
+        number, problem = None, ""
+        try:
+            number = parse_number(parsed.number_text, region)
+        except PhoneNumberError as exc:
+            problem = str(exc)
+        shown = format_for_display(number.e164, region) if number else parsed.number_text
+        if in_call:
+            self._on_notice(f"You are on a call: {shown} was not put on the dial pad.")
+            return
+        person, owners = self._deps.people.owner(number.e164 if number else None, parsed.person_id)
+        extension = parsed.extension
+        if person and number and extension is None and person.phone_e164 == number.e164:
+            extension = person.phone_extension  # the link left out the stored extension
+        label = ""
+        if person is not None:
+            label = f"{person.name} · {person.account}" if person.account else person.name
+        elif owners > 1:
+            label = f"{owners} people have this number: pick one in People."
+        self.left_tabs.setCurrentIndex(0)
+        self.dial_pad.set_number(
+            number.e164 if number else parsed.number_text,
+            extension=extension or "",
+            person=label,
+            person_id=person.id if person else None,
+            person_name=person.name if person else "",
+        )
+        if problem:
+            self.dial_pad.show_message(problem, error=True)
+        self.dial_pad.number_edit.setFocus()
+        log.info("opened link: person %s", person.id if person else "none")
 
     def open_settings(self) -> None:
         from dialer_app.ui.settings_dialog import SettingsDialog  # not needed to start up

@@ -6,7 +6,7 @@ import sys
 import pytest
 
 from dialer_app import __version__
-from dialer_app.cli import build_parser, main
+from dialer_app.cli import build_parser, main, split_link
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
@@ -32,3 +32,35 @@ def test_python_dash_m_works() -> None:
         check=True,
     )
     assert result.stdout.strip() == f"dialer-app {__version__}"
+
+
+@pytest.mark.parametrize(
+    ("argv", "rest", "link"),
+    [
+        (["tel:+14045551234"], [], "tel:+14045551234"),
+        (["--demo", "tel:+1404"], ["--demo"], "tel:+1404"),
+        (["--data-dir", "D", "callto:+1404"], ["--data-dir", "D"], "callto:+1404"),
+        (["--data-dir=D", "sip:+1@h", "-v"], ["--data-dir=D", "-v"], "sip:+1@h"),
+        (["--data-dir", "tel:odd-folder-name"], ["--data-dir", "tel:odd-folder-name"], None),
+        (["call", "tel:+1404"], ["call", "tel:+1404"], None),  # the call command's number
+        (["run"], ["run"], None),
+        ([], [], None),
+    ],
+)
+def test_a_link_before_any_subcommand_is_taken_out(
+    argv: list[str], rest: list[str], link: str | None
+) -> None:
+    assert split_link(argv) == (rest, link)
+
+
+def test_a_link_cannot_go_with_another_command(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["tel:+14045551234", "doctor"])
+    assert exited.value.code == 2
+    assert "cannot go with doctor" in capsys.readouterr().err
+
+
+def test_help_mentions_links_and_install_desktop() -> None:
+    text = build_parser().format_help()
+    assert "install-desktop" in text
+    assert "tel:+14045551234" in text
