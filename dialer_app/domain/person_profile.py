@@ -6,6 +6,7 @@ the fields, and the service refuses to save a draft that has any.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dialer_app.domain.csv_import import is_email_address
-from dialer_app.domain.phone import PhoneNumberError, parse_number, time_zones_for
+from dialer_app.domain.phone import PhoneNumber, PhoneNumberError, parse_number, time_zones_for
 
 PHONE_KINDS = ("office", "mobile", "home", "other")
 EXTENSION_MAX = 16
@@ -57,6 +58,10 @@ class PhoneDraft:
     kind: str = "office"
     text: str = ""
     extension: str = ""
+    known_e164: str = ""
+    """The number this row held when the profile was loaded. National-format text is read
+    in that number's country first, so ``(404) 555-0100`` imported as a US number still
+    reads as one for a rep whose default region is GB."""
 
     @property
     def is_blank(self) -> bool:
@@ -174,7 +179,7 @@ def _check_phone(row: int, phone: PhoneDraft, region: str) -> ValidPhone | Field
         return problem
     text, extension = phone.text.strip(), phone.extension.strip()
     try:
-        parsed = parse_number(text, region)
+        parsed = _parse_in(text, _known_region(phone.known_e164), region)
     except PhoneNumberError as exc:
         return FieldError(Field.NUMBER, str(exc), row)
     if extension and parsed.extension and extension != parsed.extension:
@@ -185,6 +190,22 @@ def _check_phone(row: int, phone: PhoneDraft, region: str) -> ValidPhone | Field
             row,
         )
     return ValidPhone(phone.kind, parsed.e164, extension or parsed.extension, text)
+
+
+def _known_region(e164: str) -> str | None:
+    try:
+        return parse_number(e164).region if e164 else None
+    except PhoneNumberError:
+        return None
+
+
+def _parse_in(text: str, first_region: str | None, region: str) -> PhoneNumber:
+    """Parse in ``first_region`` when given, else (or when that fails) in the rep's region,
+    whose message is the one shown."""
+    if first_region and first_region != region.upper():
+        with contextlib.suppress(PhoneNumberError):
+            return parse_number(text, first_region)
+    return parse_number(text, region)
 
 
 def _shape_problem(row: int, phone: PhoneDraft) -> FieldError | None:

@@ -66,6 +66,20 @@ def test_numbers_parse_with_the_reps_region() -> None:
     assert [e.field for e in validate(draft, "US")] == [Field.NUMBER]
 
 
+def test_a_stored_numbers_country_reads_national_text_first() -> None:
+    us_row = PhoneDraft("office", "(404) 555-0199", known_e164="+14045550100")
+    assert validate(_draft(phones=(us_row,)), "GB") == []
+    assert valid_phones((us_row,), "GB")[0].e164 == "+14045550199"
+    uk_text = PhoneDraft("office", "020 7946 0002", known_e164="+14045550100")
+    assert valid_phones((uk_text,), "GB")[0].e164 == "+442079460002"  # then the rep's region
+    new_row = PhoneDraft("office", "(404) 555-0199")
+    errors = validate(_draft(phones=(new_row,)), "GB")
+    assert [e.message for e in errors] == [
+        "“(404) 555-0199” is not a valid number in the United Kingdom: check the digits, "
+        "or add the country code (for example +44 for the UK)."
+    ]
+
+
 def test_extension_digits_only_and_from_the_typed_text() -> None:
     errors = validate(_draft(phones=(PhoneDraft("office", "(404) 555-0100", "2O4"),)), "US")
     assert errors == [FieldError(Field.EXTENSION, "“2O4” is not an extension: use digits only.", 0)]
