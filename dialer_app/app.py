@@ -127,6 +127,8 @@ def create_call_service(context: AppContext, *, with_engine: bool = True) -> Cal
             greeting=resource_path("demo", "greeting.wav"),
         ),
         ring_timeout_s=float(context.settings.ring_timeout_s),
+        # Checked before every dial (dial pad, links, cadences): the flag is the service's rule.
+        is_do_not_contact=context.database.people_reader().is_do_not_contact,
     )
 
 
