@@ -83,6 +83,12 @@ def _team_options(database: Database) -> Any:
     return TeamOptionsService(database.sessions)
 
 
+def _person_profiles(database: Database) -> Any:
+    from dialer_app.services.person_profile import PersonProfileService
+
+    return PersonProfileService(database.sessions)
+
+
 def _call_log_store(database: Database) -> Any:
     from dialer_app.db.call_log_store import CallLogStore
 
@@ -160,6 +166,7 @@ def create_main_window(context: AppContext, calls: CallService | None = None) ->
         logger=logger,
         calls_reader=context.database.calls_reader(),
         team_options=lambda: _team_options(context.database),
+        person_profiles=lambda: _person_profiles(context.database),
     )
     window = MainWindow(deps)
     calls.setParent(window)
