@@ -83,6 +83,12 @@ def _team_options(database: Database) -> Any:
     return TeamOptionsService(database.sessions)
 
 
+def _person_profiles(database: Database) -> Any:
+    from dialer_app.services.person_profile import PersonProfileService
+
+    return PersonProfileService(database.sessions)
+
+
 def _call_log_store(database: Database) -> Any:
     from dialer_app.db.call_log_store import CallLogStore
 
@@ -127,6 +133,8 @@ def create_call_service(context: AppContext, *, with_engine: bool = True) -> Cal
             greeting=resource_path("demo", "greeting.wav"),
         ),
         ring_timeout_s=float(context.settings.ring_timeout_s),
+        # Checked before every dial (dial pad, links, cadences): the flag is the service's rule.
+        is_do_not_contact=context.database.people_reader().is_do_not_contact,
     )
 
 
@@ -159,6 +167,7 @@ def create_main_window(context: AppContext, calls: CallService | None = None) ->
         calls_reader=context.database.calls_reader(),
         team_options=lambda: _team_options(context.database),
         import_sessions=lambda: context.database.sessions,
+        person_profiles=lambda: _person_profiles(context.database),
     )
     window = MainWindow(deps)
     calls.setParent(window)

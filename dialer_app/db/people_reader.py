@@ -244,6 +244,13 @@ class PeopleReader:
         )
         return [_person(row) for row in cursor]
 
+    def is_do_not_contact(self, person_id: int) -> bool:
+        """The person's do-not-contact flag, read fresh before every dial (CallService)."""
+        row = self._connection.execute(
+            "SELECT do_not_contact FROM people WHERE id = ?", (person_id,)
+        ).fetchone()
+        return bool(row is not None and row[0])
+
 
 def _person(row: tuple[object, ...]) -> PersonRow:
     return PersonRow(

@@ -581,3 +581,8 @@ def split_full_name(name: str) -> tuple[str, str]:
         return first.strip(), last.strip()
     first, _, last = name.rpartition(" ")
     return (first, last) if first else (last, "")
+
+
+def is_email_address(text: str) -> bool:
+    """The one email shape check (imports and the person profile share it)."""
+    return bool(_EMAIL_RE.match(text))

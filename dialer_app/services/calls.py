@@ -169,9 +169,11 @@ class CallService(QObject):
         voicemail_greeting: Path | None = None,
         demo_media: DemoMedia | None = None,
         ring_timeout_s: float = 45.0,
+        is_do_not_contact: Callable[[int], bool] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        self._is_do_not_contact = is_do_not_contact
         self._region = region
         self._engine_factory = engine_factory
         self._engine_config = engine_config or EngineConfig()
@@ -303,6 +305,10 @@ class CallService(QObject):
         if self._active is not None:
             self.dial_refused.emit("Finish the current call before dialling another number.")
             return
+        refusal = self._do_not_contact_refusal(person_id, person_name)
+        if refusal:
+            self.dial_refused.emit(refusal)
+            return
         try:
             number = self.validate(text)
         except PhoneNumberError as exc:
@@ -336,6 +342,24 @@ class CallService(QObject):
         self._update_line_status()
         self.dial_started.emit(call)
         self.call_changed.emit(call)
+
+    def _do_not_contact_refusal(self, person_id: int | None, person_name: str) -> str:
+        """Why a flagged person must not be dialled (every path passes here), else ""."""
+        lookup = self._is_do_not_contact
+        if person_id is None or lookup is None:
+            return ""
+        who = person_name or "This person"
+        try:
+            flagged = lookup(person_id)
+        except Exception:  # cannot tell: do not risk calling someone who opted out
+            log.exception("could not read the do-not-contact flag of person %s", person_id)
+            return f"Could not check whether {who} may be called; try again."
+        if not flagged:
+            return ""
+        return (
+            f"{who} is marked do not contact: dialling is blocked. "
+            "Clear the flag on their profile to call."
+        )
 
     def hangup(self) -> None:
         if self._active is not None and self._engine is not None:

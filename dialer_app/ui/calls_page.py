@@ -32,7 +32,7 @@ def _when(text: str) -> str:
 
 
 class CallsTableModel(PagedTableModel[CallRow]):
-    columns = (
+    columns: tuple[str, ...] = (
         "When",
         "Person",
         "Number",
@@ -86,9 +86,18 @@ class CallsTableModel(PagedTableModel[CallRow]):
 
 
 class CallsPage(QWidget):
-    def __init__(self, reader: CallsReader, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        reader: CallsReader,
+        parent: QWidget | None = None,
+        *,
+        model_class: type[CallsTableModel] = CallsTableModel,
+        person_only: bool = False,
+    ) -> None:
+        """``person_only``: always one person's calls (a profile's activity), no "all"."""
         super().__init__(parent)
-        self.model = CallsTableModel(reader, self)
+        self._person_only = person_only
+        self.model = model_class(reader, self)
         self.filter_label = QLabel("All calls")
         self.filter_label.setObjectName("callsFilter")
         self.all_button = QPushButton("Show all calls")
@@ -115,7 +124,7 @@ class CallsPage(QWidget):
         """One person's calls (their activity), or everyone's."""
         self._person_name = name
         self.filter_label.setText(f"Calls with {name}" if person_id is not None else "All calls")
-        self.all_button.setVisible(person_id is not None)
+        self.all_button.setVisible(person_id is not None and not self._person_only)
         self.model.reload(person_id)
 
     def refresh(self) -> None:

@@ -47,8 +47,10 @@ if TYPE_CHECKING:  # the service imports SQLAlchemy: not on the start-up path
     from sqlalchemy.orm import Session, sessionmaker
 
     from dialer_app.db.people_import import ImportReport
+    from dialer_app.services.person_profile import PersonProfile, PersonProfileService
     from dialer_app.services.team_options import TeamOptionsService
     from dialer_app.ui.import_wizard import ImportWizard
+    from dialer_app.ui.person_profile import PersonProfileWindow
 
 KEYRING_CHECK_DELAY_MS = 500
 log = logging.getLogger(__name__)
@@ -70,6 +72,8 @@ class MainWindowDeps:
     """Builds the admin service for the team call log settings (ORM, so only on demand)."""
     import_sessions: Callable[[], sessionmaker[Session]] | None = None
     """The sessions the import wizard writes with (ORM, so only when an import runs)."""
+    person_profiles: Callable[[], PersonProfileService] | None = None
+    """Builds the person profile service (ORM, so only when a profile opens)."""
 
 
 class MainWindow(QMainWindow):
@@ -125,6 +129,7 @@ class MainWindow(QMainWindow):
 
         self.import_wizard: ImportWizard | None = None
         self.actions_by_name: dict[str, QAction] = {}
+        self.profile_windows: dict[int, PersonProfileWindow] = {}
         self._build_actions()
 
         calls = deps.calls
@@ -148,8 +153,10 @@ class MainWindow(QMainWindow):
         self.people_panel.person_chosen.connect(self.load_person)
 
         calls.call_finished.connect(lambda _finished: self._refresh_calls())
+        calls.call_finished.connect(lambda _finished: self._refresh_profile_calls())
         if deps.logger is not None:
             deps.logger.logged.connect(lambda _result: self._refresh_calls())
+            deps.logger.logged.connect(lambda _result: self._refresh_profile_calls())
             self._place_logger(deps.settings.use_popped_out_logger)
             deps.logger.session_opened.connect(self._on_log_opened)
             app = QApplication.instance()
@@ -250,6 +257,11 @@ class MainWindow(QMainWindow):
                 "Calls with the selected &person",
                 ["Ctrl+Shift+A"],
                 self.show_person_calls,
+            )
+        )
+        people_menu.addAction(
+            self._add_action(
+                "open_profile", "Open &profile", ["Ctrl+O"], self.open_selected_profile
             )
         )
         people_menu.addAction(
@@ -388,6 +400,61 @@ class MainWindow(QMainWindow):
         person = self.people_panel.selected_person()
         if person is not None:
             self.load_person(person)
+
+    # -- person profiles -------------------------------------------------------------------
+    def open_selected_profile(self) -> None:
+        person = self.people_panel.selected_person()
+        if person is not None:
+            self.open_profile(person.id)
+
+    def open_profile(self, person_id: int) -> PersonProfileWindow | None:
+        """One non-modal window per person; opening it again brings it to the front."""
+        window = self.profile_windows.get(person_id)
+        if window is None:
+            factory = self._deps.person_profiles
+            if factory is None or self._deps.calls_reader is None:
+                return None
+            from dialer_app.ui.person_profile import PersonProfileWindow
+
+            try:
+                window = PersonProfileWindow(
+                    factory(),
+                    self._deps.calls_reader,
+                    person_id,
+                    lambda: self._deps.settings.default_region,
+                    self,
+                )
+            except LookupError as exc:  # deleted since the list was read
+                self._on_notice(str(exc))
+                self.people_panel.search_now()
+                return None
+            window.saved.connect(self._on_profile_saved)
+            window.call_requested.connect(self._call_from_profile)
+            window.closed.connect(lambda closed_id: self.profile_windows.pop(closed_id, None))
+            self.profile_windows[person_id] = window
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
+
+    def _on_profile_saved(self, profile: PersonProfile) -> None:
+        """The list shows the new name, account and first number (and stays on the person)."""
+        self.people_panel.search_now()
+        model = self.people_model
+        for row in range(model.rowCount()):
+            person = model.person_at(row)
+            if person is not None and person.id == profile.id:
+                self.people_panel.table.selectRow(row)
+                break
+
+    def _call_from_profile(self, person: PersonRow) -> None:
+        self.load_person(person)
+        self.raise_()
+        self.activateWindow()
+
+    def _refresh_profile_calls(self) -> None:
+        for window in self.profile_windows.values():
+            window.refresh_calls()
 
     def load_person(self, person: PersonRow) -> None:
         if not person.phone_e164:
