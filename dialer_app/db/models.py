@@ -8,7 +8,8 @@ full-text search cheap locally.
 from __future__ import annotations
 
 import enum
-import uuid as uuid_module
+import os
+import time
 from datetime import UTC, date, datetime
 
 from sqlalchemy import (
@@ -36,7 +37,22 @@ NAMING_CONVENTION = {
 
 
 def new_uuid() -> str:
-    return str(uuid_module.uuid4())
+    """A version 7 UUID (RFC 9562): the creation time in milliseconds, then 74 random bits.
+
+    Unique across devices like a v4 (what sync needs), but in creation order, so the
+    ``uuid`` indexes grow at their end instead of at random pages (bulk imports).
+    """
+    millis = time.time_ns() // 1_000_000
+    random = int.from_bytes(os.urandom(10), "big")
+    value = (
+        (millis & 0xFFFF_FFFF_FFFF) << 80
+        | 0x7 << 76  # version
+        | (random >> 62 & 0xFFF) << 64
+        | 0b10 << 62  # variant
+        | random & 0x3FFF_FFFF_FFFF_FFFF
+    )
+    text = f"{value:032x}"
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
 def utc_now() -> datetime:

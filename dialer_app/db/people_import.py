@@ -18,11 +18,10 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from dialer_app.db.models import Account, Person, PhoneKind, PhoneNumber, new_uuid, utc_now
 from dialer_app.domain.csv_import import ImportedPerson, ImportedPhone, RowProblem
-from dialer_app.domain.phone import digits_only
 
 OnDuplicate = Literal["skip", "update", "create"]
 Progress = Callable[[int, int], bool]
-BATCH_SIZE = 2000
+BATCH_SIZE = 5000
 
 _TEXT_FIELDS = ("title", "time_zone", "city", "state", "country", "crm_id")
 
@@ -391,6 +390,6 @@ def _phone_values(phone: ImportedPhone, position: int) -> dict[str, Any]:
         "e164": phone.e164,
         "extension": phone.extension,
         "original": phone.original,
-        "digits": digits_only(phone.e164),
+        "digits": phone.e164[1:],  # E.164 is "+" and digits
         "position": position,
     }

@@ -134,3 +134,32 @@ def test_the_index_follows_edits_renames_and_deletes(tmp_path: Path) -> None:
     assert names(reader, "5550486") == []
     assert names(reader, "ava") == []
     database.close()
+
+
+def test_a_reused_id_is_indexed_again(tmp_path: Path) -> None:
+    """SQLite hands out the largest id again once its row is deleted."""
+    from sqlalchemy import func, select
+
+    from dialer_app.db.models import Person, PhoneKind, PhoneNumber
+
+    database = open_database(tmp_path / "db.sqlite3")
+    with database.sessions.begin() as session:
+        seed_demo(session)
+    reader = database.people_reader()
+    with database.sessions.begin() as session:
+        last = session.scalars(select(Person).order_by(Person.id.desc()).limit(1)).one()
+        last_id = last.id
+        session.delete(last)
+    with database.sessions.begin() as session:
+        person = Person(first_name="Zebulon", last_name="Newcomer")
+        person.phone_numbers.append(
+            PhoneNumber(kind=PhoneKind.MOBILE, e164="+14045557777", digits="14045557777")
+        )
+        session.add(person)
+        session.flush()
+        assert person.id == last_id
+        assert session.scalar(select(func.count()).select_from(Person)) == 25
+    assert names(reader, "newcomer") == ["Zebulon Newcomer"]
+    assert "Zebulon Newcomer" in names(reader, "ze")
+    assert names(reader, "5557777") == ["Zebulon Newcomer"]
+    database.close()
