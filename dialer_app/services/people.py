@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dialer_app.db.people_reader import PeopleReader, PersonRow
+from dialer_app.db.people_reader import AccountRow, PeopleReader, PersonRow, PhoneRow
 
 
 class PeopleService:
@@ -16,3 +16,16 @@ class PeopleService:
 
     def count(self, query: str) -> int:
         return self._reader.count(query)
+
+    # -- the dial pad (seed 002): alternative numbers, who owns a number, accounts --------
+    def numbers(self, person_id: int) -> list[PhoneRow]:
+        return self._reader.numbers(person_id)
+
+    def people_with_number(self, e164: str) -> list[PersonRow]:
+        return self._reader.people_with_number(e164)
+
+    def accounts(self, query: str, *, limit: int = 20) -> list[AccountRow]:
+        return self._reader.accounts(query, limit=limit)
+
+    def people_at_account(self, account_id: int) -> list[PersonRow]:
+        return self._reader.people_at_account(account_id)
