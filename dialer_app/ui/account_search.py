@@ -21,7 +21,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtWidgets import QCompleter, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QCompleter, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from dialer_app.db.people_reader import AccountRow, PersonRow
 from dialer_app.domain.person_numbers import DO_NOT_CONTACT_MARK, account_label, contact_label
@@ -106,17 +106,7 @@ class AccountSearch(QWidget):
         self.edit.returnPressed.connect(self.search_now)
 
         self.model = AccountContactsModel(region, self)
-        self.completer = QCompleter(self.model, self)
-        self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
-        self.completer.setMaxVisibleItems(12)
-        # Bound with setWidget, not QLineEdit.setCompleter: the popup must not write the
-        # highlighted row into the search text.
-        self.completer.setWidget(self.edit)
-        popup = self.completer.popup()
-        assert popup is not None
-        self.popup = popup
-        # the QModelIndex overload: the row, not its text
-        self.completer.activated[QModelIndex].connect(self._on_activated)  # type: ignore[index]
+        self._completer: QCompleter | None = None  # built on the first search, not at start-up
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -132,6 +122,26 @@ class AccountSearch(QWidget):
         layout.addWidget(self.edit)
         layout.addWidget(self.hint)
         self.setFocusProxy(self.edit)
+
+    @property
+    def completer(self) -> QCompleter:
+        if self._completer is None:
+            completer = QCompleter(self.model, self)
+            completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+            completer.setMaxVisibleItems(12)
+            # Bound with setWidget, not QLineEdit.setCompleter: the popup must not write the
+            # highlighted row into the search text.
+            completer.setWidget(self.edit)
+            # the QModelIndex overload: the row, not its text
+            completer.activated[QModelIndex].connect(self._on_activated)  # type: ignore[index]
+            self._completer = completer
+        return self._completer
+
+    @property
+    def popup(self) -> QAbstractItemView:
+        popup = self.completer.popup()
+        assert popup is not None
+        return popup
 
     def search_now(self) -> None:
         self._debounce.stop()
