@@ -121,6 +121,7 @@ class ActiveCall:
     codec: str = ""
     ringing: bool = False
     voicemail_dropping: bool = False
+    extension_sent: bool = False
 
     @property
     def talk_seconds(self) -> float:
@@ -393,6 +394,8 @@ class CallService(QObject):
         call = self._active
         if call is not None and call.number.extension:
             self.send_dtmf(call.number.extension)
+            if call.connected is not None and self._engine is not None:
+                self._set_active(replace(call, extension_sent=True))
 
     def drop_voicemail(self) -> None:
         call = self._active

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dialer_app.db.people_reader import PeopleReader, PersonRow
+from dialer_app.db.people_reader import AccountRow, PeopleReader, PersonRow, PhoneRow
 
 
 class PeopleService:
@@ -17,12 +17,18 @@ class PeopleService:
     def count(self, query: str) -> int:
         return self._reader.count(query)
 
-    def owner(self, e164: str | None, person_id: int | None = None) -> tuple[PersonRow | None, int]:
-        """Who a number from outside (a clicked link) is for: the named person when they
-        exist, else the number's only owner. Also says how many people share the number,
-        so a shared switchboard is never pinned on one of them."""
-        person = None if person_id is None else self._reader.person(person_id)
-        if person is not None or not e164:
-            return person, int(person is not None)
-        owners = self._reader.people_with_number(e164)
-        return (owners[0] if len(owners) == 1 else None), len(owners)
+    def person(self, person_id: int) -> PersonRow | None:
+        return self._reader.person(person_id)
+
+    # -- the dial pad (seed 002): alternative numbers, who owns a number, accounts --------
+    def numbers(self, person_id: int) -> list[PhoneRow]:
+        return self._reader.numbers(person_id)
+
+    def people_with_number(self, e164: str) -> list[PersonRow]:
+        return self._reader.people_with_number(e164)
+
+    def accounts(self, query: str, *, limit: int = 20) -> list[AccountRow]:
+        return self._reader.accounts(query, limit=limit)
+
+    def people_at_account(self, account_id: int) -> list[PersonRow]:
+        return self._reader.people_at_account(account_id)

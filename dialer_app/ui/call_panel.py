@@ -54,6 +54,10 @@ class CallPanel(QWidget):
         self.hold_button.setCheckable(True)
         self.extension_button = QPushButton("Dial extension")
         self.extension_button.setObjectName("extensionButton")
+        self.extension_button.setToolTip("Send the extension as keypad tones (Ctrl+Shift+X)")
+        self.extension_hint = QLabel("")
+        self.extension_hint.setObjectName("extensionHint")
+        self.extension_hint.setWordWrap(True)
         self.voicemail_button = QPushButton("Drop voicemail")
         self.voicemail_button.setObjectName("voicemailButton")
 
@@ -66,6 +70,7 @@ class CallPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.state_label)
         layout.addWidget(self.quality_label)
+        layout.addWidget(self.extension_hint)
         layout.addLayout(grid)
         layout.addWidget(self.hangup_button)
 
@@ -86,6 +91,7 @@ class CallPanel(QWidget):
             self.mute_button,
             self.hold_button,
             self.extension_button,
+            self.extension_hint,
             self.voicemail_button,
             self.quality_label,
         ):
@@ -98,10 +104,7 @@ class CallPanel(QWidget):
         for widget in (self.mute_button, self.hold_button, self.voicemail_button):
             widget.setVisible(True)
             widget.setEnabled(connected and not call.voicemail_dropping)
-        self.extension_button.setVisible(call.has_extension)
-        self.extension_button.setEnabled(connected)
-        if call.number.extension:
-            self.extension_button.setText(f"Dial extension {call.number.extension}")
+        self._offer_extension(call)
         self.mute_button.setChecked(call.muted)
         self.mute_button.setText("Unmute" if call.muted else "Mute")
         self.hold_button.setChecked(call.on_hold)
@@ -121,6 +124,33 @@ class CallPanel(QWidget):
         if connected and not self._timer.isActive():
             self._timer.start()
         self._refresh_state_text()
+
+    def _offer_extension(self, call: ActiveCall) -> None:
+        """Seed 002: the office extension is ready to send once connected; the rep clicks
+        when the phone system asks for it (never sent on its own: an IVR may not be ready)."""
+        extension = call.number.extension or ""
+        connected = call.connected is not None
+        offered = bool(extension) and connected and not call.extension_sent
+        self.extension_button.setVisible(bool(extension))
+        self.extension_button.setEnabled(connected)
+        self.extension_button.setText(f"Dial extension {extension}")
+        self.extension_button.setProperty("highlighted", offered)
+        self.extension_button.setStyleSheet(
+            "QPushButton#extensionButton { background: #f39c12; color: black; font-weight: bold;"
+            " border-radius: 6px; min-height: 28px; }"
+            if offered
+            else ""
+        )
+        if not extension:
+            hint = ""
+        elif call.extension_sent:
+            hint = f"Extension {extension} sent."
+        elif connected:
+            hint = f"Extension {extension}: click Dial extension (Ctrl+Shift+X) when asked for it."
+        else:
+            hint = f"Extension {extension} can be sent once the call connects."
+        self.extension_hint.setText(hint)
+        self.extension_hint.setVisible(bool(hint))
 
     def show_quality(self, sample: QualitySample) -> None:
         stats = sample.stats

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRegularExpression, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QRegularExpression, Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QRegularExpressionValidator
 from PySide6.QtWidgets import (
+    QComboBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -40,6 +41,8 @@ class DialPad(QWidget):
     dial_requested = Signal(str, str)
     number_changed = Signal(str)
     dtmf_pressed = Signal(str)  # keypad presses while a call is connected
+    number_choice_made = Signal(int)  # the rep picked another of the person's numbers
+    owner_choice_made = Signal(int)  # the rep picked another owner of a typed number
 
     def __init__(self, region: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -55,6 +58,13 @@ class DialPad(QWidget):
         self.person_label.setObjectName("dialPersonLabel")
         self.person_label.setWordWrap(True)
 
+        self.owners_combo = QComboBox()
+        self.owners_combo.setObjectName("ownerChoices")
+        self.owners_combo.setAccessibleName("People with this number")
+        self.owners_combo.setToolTip("The call is logged to the person chosen here")
+        self.owners_combo.activated.connect(self.owner_choice_made)
+        self.owners_combo.setVisible(False)
+
         self.number_edit = QLineEdit()
         self.number_edit.setObjectName("numberEdit")
         self.number_edit.setPlaceholderText("Type or paste a number")
@@ -65,6 +75,16 @@ class DialPad(QWidget):
         self.number_edit.setClearButtonEnabled(True)
         self.number_edit.textEdited.connect(self._on_text_edited)
         self.number_edit.returnPressed.connect(self.request_dial)
+        self.number_edit.installEventFilter(self)
+
+        self.numbers_combo = QComboBox()
+        self.numbers_combo.setObjectName("numberChoices")
+        self.numbers_combo.setAccessibleName("Other numbers of this person")
+        self.numbers_combo.setToolTip(
+            "This person's numbers; the first is the default (Alt+Down in the number field)"
+        )
+        self.numbers_combo.activated.connect(self.number_choice_made)
+        self.numbers_combo.setVisible(False)
 
         self.extension_edit = QLineEdit()
         self.extension_edit.setObjectName("extensionEdit")
@@ -132,7 +152,9 @@ class DialPad(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.person_label)
+        layout.addWidget(self.owners_combo)
         layout.addLayout(number_row)
+        layout.addWidget(self.numbers_combo)
         layout.addLayout(keypad)
         layout.addLayout(extras)
         layout.addWidget(self.dial_button)
@@ -149,6 +171,16 @@ class DialPad(QWidget):
     @property
     def extension(self) -> str:
         return self.extension_edit.text()
+
+    @property
+    def region(self) -> str:
+        """The rep's region: how typed numbers are read and shown."""
+        return self._region
+
+    def set_extension(self, extension: str) -> None:
+        """Fill the extension field without touching the number (or whose number it is)."""
+        self._entry.extension = extension
+        self.extension_edit.setText(extension)
 
     def set_region(self, region: str) -> None:
         self._region = region
@@ -168,11 +200,44 @@ class DialPad(QWidget):
         self._entry.set_text(text)
         if extension is not None:
             self._entry.extension = extension
-        self.person_label.setText(person)
+        self.clear_message()
+        self.set_person(person, person_id=person_id, person_name=person_name)
+        self.show_number_choices([], -1)  # the caller offers the person's numbers, if any
+        self.show_owner_choices([], -1)
+        self._refresh()
+
+    def set_person(
+        self, label: str, *, person_id: int | None, person_name: str = "", subtle: bool = False
+    ) -> None:
+        """Say whose number this is without touching the number (``subtle``: a hint only,
+        such as "Unknown number")."""
+        self.person_label.setStyleSheet("color: #7f8c8d; font-style: italic;" if subtle else "")
+        self.person_label.setText(label)
         self.person_id = person_id
         self.person_name = person_name
-        self.clear_message()
-        self._refresh()
+
+    def show_number_choices(self, labels: list[str], current: int) -> None:
+        """The person's numbers in a drop-down, shown only when there is a choice."""
+        self._fill(self.numbers_combo, labels, current)
+
+    def show_owner_choices(self, labels: list[str], current: int) -> None:
+        """Several people share the typed number: the rep picks whom the call is for."""
+        self._fill(self.owners_combo, labels, current)
+
+    def open_number_choices(self) -> bool:
+        """Alt+Down in the number field (and the menu action): drop the numbers down."""
+        if self._in_call or not self.numbers_combo.isVisible():
+            return False
+        self.numbers_combo.setFocus()
+        self.numbers_combo.showPopup()
+        return True
+
+    @staticmethod
+    def _fill(combo: QComboBox, labels: list[str], current: int) -> None:
+        combo.clear()
+        combo.addItems(labels)
+        combo.setCurrentIndex(max(current, 0) if labels else -1)
+        combo.setVisible(len(labels) > 1)
 
     def clear(self) -> None:
         if self._in_call:
@@ -190,11 +255,13 @@ class DialPad(QWidget):
         self.dial_button.setVisible(not in_call)
         self.plus_button.setEnabled(not in_call)
         self.backspace_button.setEnabled(not in_call)
+        self.numbers_combo.setEnabled(not in_call)
+        self.owners_combo.setEnabled(not in_call)
 
     def _forget_person(self) -> None:
-        self.person_label.clear()
-        self.person_id = None
-        self.person_name = ""
+        self.set_person("", person_id=None)
+        self.show_number_choices([], -1)
+        self.show_owner_choices([], -1)
 
     def show_message(self, text: str, *, error: bool = False) -> None:
         self.message_label.setStyleSheet("color: #c0392b;" if error else "")
@@ -217,6 +284,7 @@ class DialPad(QWidget):
         if self._in_call:
             return
         self._entry.backspace()
+        self._forget_person()
         self._refresh()
 
     def request_dial(self) -> None:
@@ -231,6 +299,17 @@ class DialPad(QWidget):
             self.backspace()
             return
         super().keyPressEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.number_edit
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Down
+            and event.modifiers() == Qt.KeyboardModifier.AltModifier
+        ):
+            return self.open_number_choices()
+        return super().eventFilter(watched, event)
 
     def _on_text_edited(self, text: str) -> None:
         self._entry.set_text(text)

@@ -27,6 +27,7 @@ from dialer_app import APP_DISPLAY_NAME, __version__
 from dialer_app.db.calls_reader import CallsReader
 from dialer_app.db.people_reader import PersonRow
 from dialer_app.domain.dial_links import DialLink, DialLinkError, parse_dial_link
+from dialer_app.domain.person_numbers import person_label
 from dialer_app.domain.phone import PhoneNumberError, format_for_display, parse_number
 from dialer_app.secrets import KeyringStatus, SecretStore
 from dialer_app.services.call_logger import CallLoggerService, LogSession
@@ -34,10 +35,12 @@ from dialer_app.services.calls import ActiveCall, CallService, FinishedCall
 from dialer_app.services.lines import load_line_setups
 from dialer_app.services.people import PeopleService
 from dialer_app.settings import Settings
+from dialer_app.ui.account_search import AccountSearch
 from dialer_app.ui.call_logger import CallLogPanel, LoggerWindow
 from dialer_app.ui.call_panel import CallPanel
 from dialer_app.ui.calls_page import CallsPage
 from dialer_app.ui.dial_pad import DialPad
+from dialer_app.ui.dial_pad_people import DialPadPeople
 from dialer_app.ui.line_indicator import LineIndicator
 from dialer_app.ui.people_model import PeopleTableModel
 from dialer_app.ui.people_panel import PeoplePanel
@@ -88,6 +91,8 @@ class MainWindow(QMainWindow):
 
         region = deps.settings.default_region
         self.dial_pad = DialPad(region)
+        self.dial_pad_people = DialPadPeople(self.dial_pad, deps.people, self)
+        self.account_search = AccountSearch(deps.people, lambda: self.dial_pad.region)
         self.call_panel = CallPanel()
         self.people_model = PeopleTableModel(deps.people, region, self)
         self.people_panel = PeoplePanel(self.people_model)
@@ -95,6 +100,7 @@ class MainWindow(QMainWindow):
         dialer = QWidget()
         dialer_layout = QVBoxLayout(dialer)
         dialer_layout.setContentsMargins(0, 0, 0, 0)
+        dialer_layout.addWidget(self.account_search)
         dialer_layout.addWidget(self.dial_pad)
         dialer_layout.addWidget(self.call_panel)
         dialer_layout.addStretch(1)
@@ -151,6 +157,7 @@ class MainWindow(QMainWindow):
         self.call_panel.extension_button.clicked.connect(calls.dial_extension)
         self.call_panel.voicemail_button.clicked.connect(calls.drop_voicemail)
         self.people_panel.person_chosen.connect(self.load_person)
+        self.account_search.person_chosen.connect(self.load_person)
 
         calls.call_finished.connect(lambda _finished: self._refresh_calls())
         calls.call_finished.connect(lambda _finished: self._refresh_profile_calls())
@@ -241,6 +248,22 @@ class MainWindow(QMainWindow):
                 "clear_number", "&Clear number", ["Ctrl+Backspace"], self.dial_pad.clear
             )
         )
+        call_menu.addAction(
+            self._add_action(
+                "other_numbers",
+                "Other &numbers of this person",
+                ["Ctrl+Shift+N"],
+                self.dial_pad.open_number_choices,
+            )
+        )
+        call_menu.addAction(
+            self._add_action(
+                "search_account",
+                "Search an &account from the dial pad",
+                ["Ctrl+Shift+K"],
+                self.focus_account_search,
+            )
+        )
 
         people_menu = menu.addMenu("&People")
         people_menu.addAction(
@@ -291,6 +314,7 @@ class MainWindow(QMainWindow):
             if keys:
                 rows.append((action.text().replace("&", "").rstrip("…"), keys))
         rows.append(("Dial the number field", "Enter"))
+        rows.append(("Other numbers of this person, in the number field", "Alt+Down"))
         rows.append(("Keypad tones during a call", "0-9 * #"))
         rows.append(("Put the highlighted person on the dial pad", "Enter in the list"))
         return rows
@@ -392,6 +416,10 @@ class MainWindow(QMainWindow):
         self.dial_pad.number_edit.setFocus()
         self.dial_pad.number_edit.selectAll()
 
+    def focus_account_search(self) -> None:
+        self.account_search.edit.setFocus()
+        self.account_search.edit.selectAll()
+
     def focus_search(self) -> None:
         self.people_panel.search_edit.setFocus()
         self.people_panel.search_edit.selectAll()
@@ -463,14 +491,7 @@ class MainWindow(QMainWindow):
             return
         if self._deps.calls.active_call is not None:
             return
-        label = f"{person.name} · {person.account}" if person.account else person.name
-        self.dial_pad.set_number(
-            person.phone_e164,
-            extension=person.phone_extension or "",
-            person=label,
-            person_id=person.id,
-            person_name=person.name,
-        )
+        self.dial_pad_people.load_person(person)  # the first number, the others to choose
         self.dial_pad.number_edit.setFocus()
 
     def open_link(self, link: DialLink | str) -> None:
@@ -502,20 +523,17 @@ class MainWindow(QMainWindow):
         if in_call:
             self._on_notice(f"You are on a call: {shown} was not put on the dial pad.")
             return
-        person, owners = self._deps.people.owner(number.e164 if number else None, parsed.person_id)
+        person = self._deps.people.person(parsed.person_id) if parsed.person_id else None
         extension = parsed.extension
         if person and number and extension is None and person.phone_e164 == number.e164:
             extension = person.phone_extension  # the link left out the stored extension
-        label = ""
-        if person is not None:
-            label = f"{person.name} · {person.account}" if person.account else person.name
-        elif owners > 1:
-            label = f"{owners} people have this number: pick one in People."
         self.left_tabs.setCurrentIndex(0)
+        # Without ?person= the dial pad names the number's owner itself, as for typing:
+        # one owner, several to pick from, or "Unknown number".
         self.dial_pad.set_number(
             number.e164 if number else parsed.number_text,
             extension=extension or "",
-            person=label,
+            person=person_label(person) if person else "",
             person_id=person.id if person else None,
             person_name=person.name if person else "",
         )

@@ -104,6 +104,13 @@ def test_every_action_has_a_shortcut(window: MainWindow) -> None:
     assert table["Search people"] == f"{ctrl_k}, {ctrl_f}"
 
 
+def test_no_two_actions_share_a_shortcut(window: MainWindow) -> None:
+    keys = [
+        key.toString() for action in window.actions_by_name.values() for key in action.shortcuts()
+    ]
+    assert len(keys) == len(set(keys)), sorted(k for k in keys if keys.count(k) > 1)
+
+
 def test_ctrl_l_focuses_the_dial_pad(qtbot: QtBot, window: MainWindow) -> None:
     window.people_panel.search_edit.setFocus()
     qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
