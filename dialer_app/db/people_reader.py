@@ -5,18 +5,15 @@ the whole start-up budget, and the first thing a rep sees is this list. Reads us
 module; every write goes through the ORM models (``models.py``), which own the schema.
 Integration tests run these queries against the Alembic-built schema.
 
-Search goes through the FTS5 trigram index (``search_index.py``): any fragment of three
-characters or more of a name, email, account or number's digits is an index lookup.
-Shorter fragments ("j", "jo") match the start of a first name, last name, email or
-account instead, walking the people in name order, so they stop after one page.
+How a search runs is planned in ``people_search.py``.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from dialer_app.db.people_search import WALK_FROM, Plan, Term, escape_like, parse_query
 from dialer_app.db.readonly import connect_read_only
 
 
@@ -51,12 +48,8 @@ class AccountRow:
     people: int
 
 
-MIN_DIGITS_FOR_NUMBER_SEARCH = 3
-TRIGRAM = 3
 COUNT_CAP = 1000
 """Counts stop here ("1,000+ people"): an exact count of a one-letter search costs a scan."""
-
-_NUMBER_LIKE = re.compile(r"[\d\s+\-().]+")
 
 _COLUMNS = """
 SELECT p.id,
@@ -72,88 +65,6 @@ SELECT p.id,
 """
 _PEOPLE = " FROM people p LEFT JOIN accounts a ON a.id = p.account_id"
 _ORDER = " ORDER BY p.first_name COLLATE NOCASE, p.last_name COLLATE NOCASE, p.id"
-_TEXT = "SELECT rowid AS id FROM people_search WHERE people_search MATCH ?"
-_WORDS = "SELECT rowid AS id FROM people_search_words WHERE people_search_words MATCH ?"
-_NUMBERS = (
-    "SELECT n.person_id AS id FROM people_search_numbers f"
-    " JOIN phone_numbers n ON n.id = f.rowid WHERE people_search_numbers MATCH ?"
-)
-
-
-@dataclass(frozen=True)
-class _Plan:
-    """One query as a set of matching person ids (``None``: everyone) and its parameters."""
-
-    matches: str | None
-    params: tuple[str, ...]
-
-    def sorted_source(self, dense: bool) -> str:
-        """FROM clause for a page in name order.
-
-        Few matches: start from them and sort (CROSS JOIN keeps SQLite from walking
-        everyone). Many: walk the name index and stop after a page, probing the matches.
-        """
-        if self.matches is None:
-            return _PEOPLE
-        if dense:
-            return f"{_PEOPLE} WHERE p.id IN ({self.matches})"
-        return (
-            f" FROM ({self.matches}) s CROSS JOIN people p ON p.id = s.id"
-            " LEFT JOIN accounts a ON a.id = p.account_id"
-        )
-
-
-def _digits(text: str) -> str:
-    return "".join(ch for ch in text if ch.isdigit())
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _phrase(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
-
-
-def _number_expression(digits: str) -> str:
-    """Digits anywhere in a number; a national trunk "0" may be absent from E.164."""
-    national = digits.lstrip("0")
-    if national != digits and len(national) >= TRIGRAM:
-        return f"{_phrase(digits)} OR {_phrase(national)}"
-    return _phrase(digits)
-
-
-def _term_set(term: str) -> tuple[str, tuple[str, ...]] | None:
-    """The people one typed word finds, as SQL and parameters (None: nothing to search)."""
-    if not any(ch.isalnum() for ch in term):
-        return None
-    if len(term) < TRIGRAM:  # trigrams need three characters: match the start of a word
-        return _WORDS, (_phrase(term) + "*",)
-    if term.isdigit():  # a fragment of a number, or of a name like "3M"
-        return f"{_TEXT} UNION {_NUMBERS}", (_phrase(term), _number_expression(term))
-    # anywhere in the text, or the start of a word with accents folded ("mull" -> Müller)
-    return f"{_TEXT} UNION {_WORDS}", (_phrase(term), _phrase(term) + "*")
-
-
-def plan(query: str) -> _Plan:
-    """Turn what the rep typed into index lookups; every term must match."""
-    query = query.strip()
-    digits = _digits(query)
-    looks_like_a_number = bool(query) and _NUMBER_LIKE.fullmatch(query) is not None
-    if looks_like_a_number and len(digits) >= MIN_DIGITS_FOR_NUMBER_SEARCH:
-        return _Plan(f"SELECT DISTINCT id FROM ({_NUMBERS})", (_number_expression(digits),))
-    sets: list[str] = []
-    params: list[str] = []
-    for term in query.split():
-        found = _term_set(term)
-        if found is not None:
-            sets.append(f"SELECT id FROM ({found[0]})")
-            params += found[1]
-    if not sets:
-        return _Plan(None, ())
-    if len(sets) == 1:
-        sets[0] = sets[0].replace("SELECT id", "SELECT DISTINCT id", 1)
-    return _Plan(" INTERSECT ".join(sets), tuple(params))
 
 
 class PeopleReader:
@@ -161,39 +72,59 @@ class PeopleReader:
 
     def __init__(self, database: Path) -> None:
         self._connection = connect_read_only(database)
-        self._last_count: tuple[tuple[str, int] | None, int] = (None, 0)
-        """The people list counts, then fetches, the same query on every keystroke."""
+        self._last_plan: tuple[str | None, tuple[Plan, bool] | None] = (None, None)
 
     def close(self) -> None:
         self._connection.close()
 
     def count(self, query: str = "", *, cap: int = COUNT_CAP) -> int:
         """How many people match, exact up to ``cap`` (everyone is always exact)."""
-        found = plan(query)
-        if found.matches is None:
-            if query.strip():
-                return 0  # only punctuation: nothing to look for
+        terms = parse_query(query)
+        if terms is None:
             return int(self._connection.execute("SELECT count(*) FROM people").fetchone()[0])
-        key = (query, cap)
-        if self._last_count[0] != key:
-            row = self._connection.execute(
-                f"SELECT count(*) FROM (SELECT id FROM ({found.matches}) LIMIT ?)",
-                [*found.params, cap],
-            ).fetchone()
-            self._last_count = (key, int(row[0]))
-        return self._last_count[1]
+        if not terms:
+            return 0
+        plan, _dense = self._plan(query, terms)
+        if not plan.others:  # one word: its index alone has the answer
+            sql, params = plan.driver_matches(cap)
+            return int(self._connection.execute(sql, params).fetchone()[0])
+        source, params = plan.matches()
+        row = self._connection.execute(
+            f"SELECT count(*) FROM (SELECT 1 {source} LIMIT ?)", [*params, cap]
+        ).fetchone()
+        return int(row[0])
 
     def search(self, query: str = "", *, limit: int = 100, offset: int = 0) -> list[PersonRow]:
         """People matching ``query`` (everyone when empty), sorted by name."""
-        found = plan(query)
-        if found.matches is None and query.strip():
+        terms = parse_query(query)
+        if terms is None:
+            source, params = _PEOPLE, list[object]()
+        elif not terms:
             return []
-        dense = found.matches is not None and self.count(query) >= COUNT_CAP
+        else:
+            plan, dense = self._plan(query, terms)
+            source, params = plan.walk() if dense else plan.matches()
+        # Order and cut the page on ids alone, then read the shown columns for that page
+        # only (a sorter would otherwise carry every match's numbers along).
+        page = f"SELECT p.id {source}{_ORDER} LIMIT ? OFFSET ?"
         cursor = self._connection.execute(
-            _COLUMNS + found.sorted_source(dense) + _ORDER + " LIMIT ? OFFSET ?",
-            [*found.params, limit, offset],
+            f"{_COLUMNS} FROM ({page}) page CROSS JOIN people p ON p.id = page.id"
+            f" LEFT JOIN accounts a ON a.id = p.account_id{_ORDER}",
+            [*params, limit, offset],
         )
         return [_person(row) for row in cursor]
+
+    def _plan(self, query: str, terms: list[Term]) -> tuple[Plan, bool]:
+        """The plan, and whether its driver finds so many that walking in name order wins;
+        remembered, as the people list counts and then fetches on every keystroke."""
+        if self._last_plan[0] != query or self._last_plan[1] is None:
+            plan = Plan.of(terms)
+            sql, params = plan.driver_rows(WALK_FROM)
+            dense = int(self._connection.execute(sql, params).fetchone()[0]) >= WALK_FROM
+            self._last_plan = (query, (plan, dense))
+        cached = self._last_plan[1]
+        assert cached is not None
+        return cached
 
     def person(self, person_id: int) -> PersonRow | None:
         row = self._connection.execute(
@@ -227,7 +158,7 @@ class PeopleReader:
 
     def accounts(self, query: str, *, limit: int = 20) -> list[AccountRow]:
         """Accounts whose name contains ``query``, with how many people each has."""
-        pattern = f"%{_escape_like(query.strip())}%"
+        pattern = f"%{escape_like(query.strip())}%"
         cursor = self._connection.execute(
             "SELECT a.id, a.name, (SELECT count(*) FROM people p WHERE p.account_id = a.id)"
             " FROM accounts a WHERE a.name LIKE ? ESCAPE '\\'"

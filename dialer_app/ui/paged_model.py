@@ -41,9 +41,10 @@ class PagedTableModel(QAbstractTableModel, Generic[Row]):
 
     def reset_rows(self) -> None:
         self.beginResetModel()
-        self._total = self.count_rows()
         self._rows = self.fetch_rows(0, PAGE_SIZE)
         self._exhausted = len(self._rows) < PAGE_SIZE
+        # a short first page is the whole answer: count only when there is more
+        self._total = len(self._rows) if self._exhausted else self.count_rows()
         self.endResetModel()
 
     def row_at(self, row: int) -> Row | None:

@@ -163,3 +163,42 @@ def test_a_reused_id_is_indexed_again(tmp_path: Path) -> None:
     assert "Zebulon Newcomer" in names(reader, "ze")
     assert names(reader, "5557777") == ["Zebulon Newcomer"]
     database.close()
+
+
+SHAPES_QUERIES = [
+    "a",
+    "b",
+    "ca",
+    "av th",
+    "thomp",
+    "acme",
+    "acme lo",
+    "globex r",
+    "404",
+    "555 ben",
+    "+44 20",
+    "020 7183",
+    "ava acme",
+    "e",
+    "m h",
+]
+
+
+@pytest.mark.parametrize("query", SHAPES_QUERIES)
+def test_walking_in_name_order_finds_what_sorting_finds(
+    reader: PeopleReader, query: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The two query shapes (people_search.py) must agree; the demo team is too small to
+    reach the walking threshold, so force each in turn."""
+    from dialer_app.db import people_reader
+
+    monkeypatch.setattr(people_reader, "WALK_FROM", 10**9)
+    reader._last_plan = (None, None)
+    sorted_rows = reader.search(query, limit=7), reader.search(query, limit=7, offset=7)
+    sorted_count = reader.count(query)
+    monkeypatch.setattr(people_reader, "WALK_FROM", 1)
+    reader._last_plan = (None, None)
+    walked_rows = reader.search(query, limit=7), reader.search(query, limit=7, offset=7)
+    assert walked_rows == sorted_rows
+    assert reader.count(query) == sorted_count
+    assert sorted_rows[0], f"{query!r} should find someone in the demo team"
