@@ -101,10 +101,74 @@ def parse_number(text: str, default_region: str = "US") -> PhoneNumber:
 def to_e164(text: str, default_region: str = "US") -> tuple[str, str | None]:
     """(E.164, extension) with the same checks and messages as :func:`parse_number`.
 
-    For bulk work (imports): the display formats cost half of ``parse_number``'s time.
+    For bulk work (imports), so it skips the display formats, and the common shapes of
+    number take :func:`_plain_e164`, about four times faster than ``phonenumbers.parse``.
     """
+    plain = _plain_e164(text, default_region)
+    if plain is not None:
+        return plain, None
     parsed = _parse_valid(text, default_region)
     return phonenumbers.format_number(parsed, PhoneNumberFormat.E164), parsed.extension or None
+
+
+_PLAIN_NUMBER_RE = re.compile(r"\+?[\d\s().\-/]+")
+
+
+def _plain_e164(text: str, default_region: str) -> str | None:
+    """E.164 for a number made only of digits and the usual separators, or None.
+
+    Takes the number apart as ``phonenumbers.parse`` would, but only where nothing is
+    ambiguous: anything that parse could read differently (an international dialling
+    prefix, a national or trunk prefix, the region's own country code written without
+    "+", a leading zero, a region told apart by leading digits) returns None, and so
+    does any number that is not valid; the caller then takes the full path, which gives
+    the same answer or the reason. ``tests/unit/test_phone_fast_path.py`` compares both
+    on thousands of numbers.
+    """
+    cleaned = clean_pasted_text(text)
+    if not _PLAIN_NUMBER_RE.fullmatch(cleaned) or "(0)" in cleaned:
+        return None
+    parts = _country_and_national(cleaned, (default_region or "US").upper())
+    if parts is None:
+        return None
+    country_code, national, region = parts
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    prefix = metadata.national_prefix_for_parsing if metadata else None
+    unambiguous = (
+        metadata is not None
+        and metadata.leading_digits is None
+        and 2 <= len(national) <= 17
+        and not national.startswith("0")
+        and not (prefix and re.match(prefix, national))
+    )
+    if not unambiguous:
+        return None
+    number = phonenumbers.PhoneNumber(country_code=country_code, national_number=int(national))
+    if phonenumbers.is_possible_number_with_reason(number) != (
+        phonenumbers.ValidationResult.IS_POSSIBLE
+    ) or not phonenumbers.is_valid_number_for_region(number, region):
+        return None
+    return f"+{country_code}{national}"
+
+
+def _country_and_national(cleaned: str, region: str) -> tuple[int, str, str] | None:
+    """(country code, national digits, region to check them in), or None when unsure."""
+    digits = "".join(ch for ch in cleaned if ch.isdigit())
+    if cleaned.startswith("+"):
+        if digits.startswith("0"):
+            return None  # no country code starts with 0
+        for length in (1, 2, 3):
+            regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(int(digits[:length] or 0))
+            if regions:
+                return int(digits[:length]), digits[length:], regions[0]
+        return None
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    if metadata is None or metadata.country_code is None:
+        return None
+    idd = metadata.international_prefix
+    if digits.startswith(str(metadata.country_code)) or (idd and re.match(idd, digits)):
+        return None  # parse might read a country code or an international prefix here
+    return metadata.country_code, digits, region
 
 
 def _parse_valid(text: str, default_region: str) -> phonenumbers.PhoneNumber:
