@@ -169,7 +169,6 @@ def import_file(csv_path: Path, database_path: Path) -> tuple[float, int, int]:
     from dialer_app.db.database import open_database
     from dialer_app.db.people_import import import_people
     from dialer_app.domain.csv_import import (
-        default_workers,
         guess_mapping,
         iter_parsed,
         read_csv,
@@ -186,7 +185,7 @@ def import_file(csv_path: Path, database_path: Path) -> tuple[float, int, int]:
 
     started = time.perf_counter()
     table = read_csv(csv_path.read_bytes())
-    items = iter_parsed(table, guess_mapping(table.headers), "US", workers=default_workers())
+    items = iter_parsed(table, guess_mapping(table.headers), "US")
     report = import_people(database.sessions, items, progress=progress, total=len(table.rows))
     elapsed = time.perf_counter() - started
     database.close()

@@ -23,7 +23,6 @@ from dialer_app.domain.csv_import import (
     CsvTable,
     RowProblem,
     Target,
-    default_workers,
     guess_mapping,
     iter_parsed,
     read_csv,
@@ -89,7 +88,7 @@ def run_import(
     for column, target in sorted(mapping.items()):
         if target is not Target.CUSTOM:
             out(f"  {table.headers[column]!r} -> {target.value}")
-    rows = iter_parsed(table, mapping, region, workers=default_workers())
+    rows = iter_parsed(table, mapping, region)
 
     from dialer_app.db.database import open_database
     from dialer_app.db.errors import DatabaseProblem

@@ -7,9 +7,11 @@ when its value differs, so re-importing a file leaves ``updated_at`` (and sync) 
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import itertools
 import json
-from collections.abc import Callable, Generator, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -146,6 +148,39 @@ def import_people(
     if total is None:
         people = list(people)
         total = len(people)
+    with _no_cyclic_gc():
+        return _import(
+            sessions,
+            people,
+            on_duplicate=on_duplicate,
+            progress=progress,
+            batch_size=batch_size,
+            total=total,
+        )
+
+
+@contextlib.contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """An import allocates millions of small objects and frees them in order: the cycle
+    collector's passes over them cost a quarter of the run and find nothing."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _import(
+    sessions: sessionmaker[Session],
+    people: Iterable[ImportedPerson | RowProblem],
+    *,
+    on_duplicate: OnDuplicate,
+    progress: Progress | None,
+    batch_size: int,
+    total: int,
+) -> ImportReport:
     rows = iter(people)
     report = ImportReport()
     with sessions() as session:

@@ -36,7 +36,8 @@ CREATE_STATEMENTS: tuple[str, ...] = (
     "CREATE VIRTUAL TABLE people_search_numbers USING fts5(digits, tokenize = 'trigram')",
     # word starts for one- and two-letter searches (trigrams need three), accents folded
     "CREATE VIRTUAL TABLE people_search_words USING fts5("
-    "name, email, account, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2')",
+    "name, email, account, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2',"
+    " detail = 'none')",  # one-word prefix queries only: no positions needed
     # rows above these ids are new since the last flush (ids only grow; see the deletes)
     "CREATE TABLE people_search_state ("
     "people_upto INTEGER NOT NULL, numbers_upto INTEGER NOT NULL)",

@@ -12,12 +12,9 @@ import codecs
 import csv
 import enum
 import io
-import multiprocessing
-import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from dialer_app.domain.phone import PhoneNumberError, clean_pasted_text, to_e164
 
@@ -505,55 +502,18 @@ def parse_table(
     return _parse_chunk(table, mapping, region, 0, len(table.rows))
 
 
-def default_workers() -> int:
-    """One parsing process per core (the importing process mostly waits on SQLite)."""
-    return max(1, os.cpu_count() or 1)
-
-
-PARALLEL_FROM_ROWS = 10_000
-"""Below this, starting worker processes costs more than it saves."""
 CHUNK_ROWS = 2_000
 
 
 def iter_parsed(
-    table: CsvTable, mapping: Mapping[int, Target], region: str, *, workers: int = 1
+    table: CsvTable, mapping: Mapping[int, Target], region: str
 ) -> Iterator[ImportedPerson | RowProblem]:
-    """Like :func:`parse_table`, lazily and in order, on ``workers`` processes for big files.
-
-    Validating numbers (phonenumbers) is most of an import's CPU time, so a big file is
-    parsed in chunks on other cores while the caller writes the rows already parsed.
-    Closing the iterator early (a cancelled import) cancels the chunks not started.
-    """
+    """Like :func:`parse_table`, lazily, a chunk at a time, so an import writes as it
+    parses and a cancelled one stops parsing too. (Parsing on other processes or a
+    thread was measured: sending rows back, or sharing the GIL, cost what it saved.)"""
     total = len(table.rows)
-    if workers <= 1 or total < PARALLEL_FROM_ROWS:
-        for start in range(0, total, CHUNK_ROWS):
-            yield from _parse_chunk(table, mapping, region, start, min(total, start + CHUNK_ROWS))
-        return
-    # spawn, not fork: the GUI process has threads (pjsua2, Qt) that fork would copy locked
-    context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
-    try:
-        futures = [
-            pool.submit(
-                _parse_chunk,
-                _slice(table, start, min(total, start + CHUNK_ROWS)),
-                dict(mapping),
-                region,
-                0,
-                min(total, start + CHUNK_ROWS) - start,
-            )
-            for start in range(0, total, CHUNK_ROWS)
-        ]
-        for future in futures:
-            yield from future.result()
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
-
-
-def _slice(table: CsvTable, start: int, stop: int) -> CsvTable:
-    numbers = tuple(table.row_number(index) for index in range(start, stop))
-    malformed = frozenset(index - start for index in table.malformed if start <= index < stop)
-    return replace(table, rows=table.rows[start:stop], row_numbers=numbers, malformed=malformed)
+    for start in range(0, total, CHUNK_ROWS):
+        yield from _parse_chunk(table, mapping, region, start, min(total, start + CHUNK_ROWS))
 
 
 def _parse_chunk(

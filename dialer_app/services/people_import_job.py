@@ -22,7 +22,6 @@ from dialer_app.domain.csv_import import (
     CsvError,
     CsvTable,
     Target,
-    default_workers,
     iter_parsed,
     read_csv,
 )
@@ -131,7 +130,7 @@ class PeopleImportJob(QObject):
         try:
             from dialer_app.db.people_import import ImportReport, import_people
 
-            rows = iter_parsed(table, mapping, region, workers=default_workers())
+            rows = iter_parsed(table, mapping, region)
             if self._cancel.is_set():
                 report = ImportReport(cancelled=True)
             else:

@@ -258,7 +258,7 @@ def test_excel_trick_as_excel_writes_it_in_a_csv() -> None:
     assert result.phones[0].e164 == "+14045550100"
 
 
-def test_big_files_parse_on_worker_processes_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_lazy_parsing_keeps_order_and_problems(monkeypatch: pytest.MonkeyPatch) -> None:
     from dialer_app.domain import csv_import
 
     lines = ["Name,Email,Phone", '"Broken,b@example.com,(404) 555-0100']
@@ -266,25 +266,12 @@ def test_big_files_parse_on_worker_processes_in_order(monkeypatch: pytest.Monkey
         phone = "555" if index % 7 == 0 else f"(404) 555-{index:04d}"  # every 7th is bad
         lines.append(f"Person {index},p{index}@example.com,{phone}")
     table = read_csv("\n".join(lines).encode())
-    monkeypatch.setattr(csv_import, "PARALLEL_FROM_ROWS", 10)
     monkeypatch.setattr(csv_import, "CHUNK_ROWS", 6)
     mapping = guess_mapping(table.headers)
-    parallel = list(csv_import.iter_parsed(table, mapping, "US", workers=2))
-    assert parallel == parse_table(table, mapping, "US")
-    assert [r.row_number for r in parallel] == list(range(2, 43))
-    assert sum(isinstance(r, RowProblem) for r in parallel) == 7  # the unclosed quote too
-
-
-def test_closing_the_parse_early_stops_the_workers(monkeypatch: pytest.MonkeyPatch) -> None:
-    from dialer_app.domain import csv_import
-
-    text = "Name,Phone\n" + "".join(f"P {i},(404) 555-{i:04d}\n" for i in range(50))
-    table = read_csv(text.encode())
-    monkeypatch.setattr(csv_import, "PARALLEL_FROM_ROWS", 10)
-    monkeypatch.setattr(csv_import, "CHUNK_ROWS", 5)
-    rows = csv_import.iter_parsed(table, guess_mapping(table.headers), "US", workers=2)
-    assert next(rows).row_number == 2
-    rows.close()  # a cancelled import: no error, no worker left behind
+    lazily = list(csv_import.iter_parsed(table, mapping, "US"))
+    assert lazily == parse_table(table, mapping, "US")
+    assert [r.row_number for r in lazily] == list(range(2, 43))
+    assert sum(isinstance(r, RowProblem) for r in lazily) == 7  # the unclosed quote too
 
 
 def test_an_unclosed_quote_loses_only_its_own_row() -> None:
