@@ -540,7 +540,7 @@ class MainWindow(QMainWindow):
         if problem:
             self.dial_pad.show_message(problem, error=True)
         self.dial_pad.number_edit.setFocus()
-        log.info("opened link: person %s", person.id if person else "none")
+        log.info("opened link: person %s", self.dial_pad.person_id or "none")
 
     def open_settings(self) -> None:
         from dialer_app.ui.settings_dialog import SettingsDialog  # not needed to start up
