@@ -51,6 +51,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", DIALER_APP_STARTUP_PROBE="1")
+    # An installed app runs from compiled modules; the warm-up run below writes them.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     with tempfile.TemporaryDirectory() as data_dir:
         env["DIALER_APP_DATA_DIR"] = data_dir
         subprocess.run(
