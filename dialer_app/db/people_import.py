@@ -11,6 +11,7 @@ import contextlib
 import gc
 import itertools
 import json
+import operator
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -18,7 +19,15 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from dialer_app.db.models import Account, Person, PhoneKind, PhoneNumber, new_uuid, utc_now
+from dialer_app.db.models import (
+    Account,
+    Person,
+    PhoneKind,
+    PhoneNumber,
+    new_uuid,
+    new_uuids,
+    utc_now,
+)
 from dialer_app.domain.csv_import import ImportedPerson, ImportedPhone, RowProblem
 
 OnDuplicate = Literal["skip", "update", "create"]
@@ -26,6 +35,9 @@ Progress = Callable[[int, int], bool]
 BATCH_SIZE = 5000
 
 _TEXT_FIELDS = ("title", "time_zone", "city", "state", "country", "crm_id")
+_text_fields = operator.attrgetter(*_TEXT_FIELDS)
+_KINDS = {kind.value: kind.value for kind in PhoneKind}
+"""Imported kinds as stored; an unknown kind fails loudly (KeyError), as PhoneKind() would."""
 
 
 @dataclass
@@ -315,6 +327,7 @@ def _insert_new(session: Session, index: _Index, new: Sequence[_NewPerson]) -> N
         account_ids = _insert_accounts(cursor, index, new, stamp)
         people: list[tuple[object, ...]] = []
         numbers: list[tuple[object, ...]] = []
+        uuids = iter(new_uuids(len(new) + sum(len(p.imported.phones) for p in new)))
         for offset, person in enumerate(new):
             person.id = first_id + offset
             imported = person.imported
@@ -322,7 +335,7 @@ def _insert_new(session: Session, index: _Index, new: Sequence[_NewPerson]) -> N
             people.append(
                 (
                     person.id,
-                    new_uuid(),
+                    next(uuids),
                     stamp,
                     stamp,
                     imported.first_name,
@@ -331,13 +344,23 @@ def _insert_new(session: Session, index: _Index, new: Sequence[_NewPerson]) -> N
                     account_ids.get(imported.account.lower()) if imported.account else None,
                     False,
                     custom,
-                    *(getattr(imported, name) for name in _TEXT_FIELDS),
+                    *_text_fields(imported),
                 )
             )
             for position, phone in enumerate(imported.phones):
-                values = _phone_values(phone, position)
                 numbers.append(
-                    (new_uuid(), stamp, stamp, person.id, *(values[c] for c in _NUMBER_COLUMNS[4:]))
+                    (
+                        next(uuids),
+                        stamp,
+                        stamp,
+                        person.id,
+                        _KINDS[phone.kind],
+                        phone.e164,
+                        phone.extension,
+                        phone.original,
+                        phone.e164[1:],  # E.164 is "+" and digits
+                        position,
+                    )
                 )
         cursor.executemany(_insert_sql("people", _PERSON_COLUMNS), people)
         cursor.executemany(_insert_sql("phone_numbers", _NUMBER_COLUMNS), numbers)

@@ -11,7 +11,7 @@ from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
 from dialer_app.domain.phone import PhoneNumberError, _plain_e164, parse_number, to_e164
 
-DEFAULT_REGIONS = ["US", "GB", "DE", "FR", "IT", "RU", "BR", "AR", "JP", "IN"]
+DEFAULT_REGIONS = ["US", "CA", "GB", "DE", "FR", "IT", "RU", "BR", "AR", "JP", "IN"]
 TYPES = [PhoneNumberType.FIXED_LINE, PhoneNumberType.MOBILE, PhoneNumberType.TOLL_FREE]
 
 
