@@ -42,14 +42,16 @@ class PhoneNumber:
 def clean_pasted_text(text: str) -> str:
     """Undo what spreadsheets and links wrap numbers in: ``="+1..."``, ``tel:``, ``callto:``."""
     text = text.strip().replace("\u00a0", " ")
-    match = _EXCEL_FORMULA_RE.match(text)
-    if match:
-        text = match.group(1).strip()
-    lowered = text.lower()
-    for scheme in ("tel:", "callto:", "sip:"):
-        if lowered.startswith(scheme):
-            text = text[len(scheme) :].lstrip("/")
-            break
+    if text.startswith("="):
+        match = _EXCEL_FORMULA_RE.match(text)
+        if match:
+            text = match.group(1).strip()
+    if ":" in text[:8]:  # every cell of an import comes through here: test cheaply first
+        lowered = text.lower()
+        for scheme in ("tel:", "callto:", "sip:"):
+            if lowered.startswith(scheme):
+                text = text[len(scheme) :].lstrip("/")
+                break
     return text
 
 
