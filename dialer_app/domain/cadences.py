@@ -387,3 +387,44 @@ def next_step_suggestions(
         return NextStepSuggestions((*base, Suggestion.RETURN_TO_STEPS_LIST), None)
     first = todo_order(candidates, group_by)[0]
     return NextStepSuggestions((*base, Suggestion.RUN_NEXT_STEP), first)
+
+
+@dataclass(frozen=True)
+class DuePerson:
+    """A person due on a step, with what the runner needs to dial them."""
+
+    membership_id: int
+    person_id: int
+    name: str
+    account_id: int | None
+    account_name: str
+    time_zone: str
+    """IANA zone (the person's own, else their first number's); "" when unknown."""
+    utc_offset_min: int | None
+    """Their zone's offset from UTC right now (None when unknown): the local-time sort."""
+    local_time: str
+    """Their wall clock now ("14:05 Tue"), or "" when the zone is unknown."""
+    phone_e164: str
+    phone_extension: str
+    due_date: date
+
+
+def sort_people(rows: Iterable[DuePerson], sort: PeopleSort) -> list[DuePerson]:
+    """The side panel's sorts; every sort ends on name then id so the order is stable.
+
+    Local time puts the people whose day is furthest along first (largest UTC offset),
+    unknown zones last: you reach each person before their day ends."""
+
+    def name(row: DuePerson) -> tuple[str, int]:
+        return (row.name.casefold(), row.membership_id)
+
+    if sort is PeopleSort.NAME:
+        return sorted(rows, key=name)
+    if sort is PeopleSort.ACCOUNT:
+        return sorted(rows, key=lambda r: (not r.account_name, r.account_name.casefold(), *name(r)))
+    if sort is PeopleSort.LOCAL_TIME:
+        return sorted(
+            rows,
+            key=lambda r: (r.utc_offset_min is None, -(r.utc_offset_min or 0), *name(r)),
+        )
+    return sorted(rows, key=lambda r: (r.due_date, *name(r)))

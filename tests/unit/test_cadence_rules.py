@@ -13,9 +13,11 @@ from dialer_app.domain.cadences import (
     REMOVED,
     AddVerdict,
     CadenceRuleError,
+    DuePerson,
     DueStep,
     GroupBy,
     MembershipAction,
+    PeopleSort,
     StepKey,
     Suggestion,
     add_business_days,
@@ -33,6 +35,7 @@ from dialer_app.domain.cadences import (
     next_step_id,
     next_step_suggestions,
     ordered_steps,
+    sort_people,
     step_numbers,
     todo_order,
 )
@@ -254,3 +257,20 @@ def test_todo_order_groups_then_days() -> None:
     assert [r.step_id for r in todo_order(rows, GroupBy.CADENCE)] == [2, 3, 1]
     by_account = [_due(3, 3, 5, 1, account=None), _due(1, 1, 1, 1, account=4)]
     assert [r.step_id for r in todo_order(by_account, GroupBy.ACCOUNT)] == [1, 3]
+
+
+# -- sorting people due ----------------------------------------------------------------------
+def _person(mid: int, name: str, account: str, offset: int | None, due: date) -> DuePerson:
+    return DuePerson(mid, mid, name, None, account, "", offset, "", "+1", "", due)
+
+
+def test_people_sorts() -> None:
+    rows = [
+        _person(1, "Cleo", "Zed Co", -300, TUE),
+        _person(2, "ava", "", 60, WED),
+        _person(3, "Bea", "Acme", None, MON),
+    ]
+    assert [r.membership_id for r in sort_people(rows, PeopleSort.DUE_DATE)] == [3, 1, 2]
+    assert [r.membership_id for r in sort_people(rows, PeopleSort.NAME)] == [2, 3, 1]
+    assert [r.membership_id for r in sort_people(rows, PeopleSort.ACCOUNT)] == [3, 1, 2]
+    assert [r.membership_id for r in sort_people(rows, PeopleSort.LOCAL_TIME)] == [2, 1, 3]
