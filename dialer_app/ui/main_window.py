@@ -36,7 +36,6 @@ from dialer_app.services.lines import load_line_setups
 from dialer_app.services.people import PeopleService
 from dialer_app.settings import Settings
 from dialer_app.ui.account_search import AccountSearch
-from dialer_app.ui.cadences_page import CadencesPage
 from dialer_app.ui.call_logger import CallLogPanel, LoggerWindow
 from dialer_app.ui.call_panel import CallPanel
 from dialer_app.ui.calls_page import CallsPage
@@ -55,6 +54,7 @@ if TYPE_CHECKING:  # the service imports SQLAlchemy: not on the start-up path
     from dialer_app.services.person_profile import PersonProfile, PersonProfileService
     from dialer_app.services.team_options import TeamOptionsService
     from dialer_app.ui.cadence_dialogs import AddToCadenceDialog
+    from dialer_app.ui.cadences_page import CadencesPage
     from dialer_app.ui.import_wizard import ImportWizard
     from dialer_app.ui.person_profile import PersonProfileWindow
 
@@ -130,9 +130,13 @@ class MainWindow(QMainWindow):
         self._cadence_service: CadenceService | None = None
         self.cadences_page: CadencesPage | None = None
         self.add_to_cadence_dialog: AddToCadenceDialog | None = None
+        self.cadences_tab: QWidget | None = None
         if deps.cadences is not None:
-            self.cadences_page = CadencesPage(self.cadence_service)
-            self.right_tabs.addTab(self.cadences_page, "Cadences")
+            # An empty tab at start-up: the page (and the ORM) load when it is first shown.
+            self.cadences_tab = QWidget()
+            QVBoxLayout(self.cadences_tab).setContentsMargins(0, 0, 0, 0)
+            self.right_tabs.addTab(self.cadences_tab, "Cadences")
+            self.right_tabs.currentChanged.connect(lambda _index: self._ensure_cadences_page())
         splitter.addWidget(self.right_tabs)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
@@ -458,6 +462,21 @@ class MainWindow(QMainWindow):
             self._cadence_service = self._deps.cadences()
             self._cadence_service.setParent(self)
         return self._cadence_service
+
+    def _ensure_cadences_page(self) -> CadencesPage | None:
+        tab = self.cadences_tab
+        if tab is None or self.cadences_page is not None:
+            return self.cadences_page
+        if self.right_tabs.currentWidget() is not tab:
+            return None
+        from dialer_app.ui.cadences_page import CadencesPage
+
+        self.cadences_page = CadencesPage(self.cadence_service, tab)
+        layout = tab.layout()
+        assert layout is not None
+        layout.addWidget(self.cadences_page)
+        self.cadences_page.reload()
+        return self.cadences_page
 
     def _cadences_changed(self) -> None:
         """A log may complete a step or add a call to Calls Made: refresh open views."""

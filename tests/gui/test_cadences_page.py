@@ -21,10 +21,11 @@ LEFT = Qt.MouseButton.LeftButton
 
 
 def _page(qtbot: QtBot, window: MainWindow) -> CadencesPage:
+    assert window.cadences_tab is not None
+    window.right_tabs.setCurrentWidget(window.cadences_tab)
     page = window.cadences_page
     assert page is not None
-    window.right_tabs.setCurrentWidget(page)
-    qtbot.waitUntil(lambda: page.loaded)
+    qtbot.waitUntil(lambda: page.loaded and page.isVisible())
     return page
 
 
@@ -45,10 +46,13 @@ def _fill_step(
 
 
 def test_tab_loads_only_when_shown(qtbot: QtBot, window: MainWindow) -> None:
-    page = window.cadences_page
-    assert page is not None and not page.loaded  # nothing cadence-related at start-up
-    _page(qtbot, window)
+    assert window.cadences_page is None  # nothing cadence-related at start-up
+    assert window._cadence_service is None
+    page = _page(qtbot, window)
     assert page.cadence_model.rowCount() == 2  # the demo cadences
+    window.right_tabs.setCurrentIndex(0)
+    window.right_tabs.setCurrentWidget(window.cadences_tab)
+    assert window.cadences_page is page  # built once
 
 
 def test_build_a_cadence_through_the_ui(qtbot: QtBot, window: MainWindow) -> None:
