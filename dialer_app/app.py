@@ -89,6 +89,12 @@ def _person_profiles(database: Database) -> Any:
     return PersonProfileService(database.sessions)
 
 
+def _cadences(context: AppContext) -> Any:
+    from dialer_app.services.cadences import CadenceService
+
+    return CadenceService(context.database.sessions, lambda: context.settings.time_zone)
+
+
 def _call_log_store(database: Database) -> Any:
     from dialer_app.db.call_log_store import CallLogStore
 
@@ -168,6 +174,7 @@ def create_main_window(context: AppContext, calls: CallService | None = None) ->
         team_options=lambda: _team_options(context.database),
         import_sessions=lambda: context.database.sessions,
         person_profiles=lambda: _person_profiles(context.database),
+        cadences=lambda: _cadences(context),
     )
     window = MainWindow(deps)
     calls.setParent(window)

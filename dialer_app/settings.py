@@ -48,6 +48,9 @@ class Settings:
     """Where the popped-out call logger was (Qt saveGeometry, base64)."""
     logger_on_top: bool = False
     """Keep the popped-out call logger above other windows."""
+    time_zone: str = ""
+    """The rep's IANA time zone: cadence steps fall due at its midnight. Empty means the
+    computer's own zone."""
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
     """Keys this version does not know (kept when saving)."""
 

@@ -24,6 +24,7 @@ from dialer_app.db.models import (
     StepCompletion,
     TeamSetting,
 )
+from dialer_app.domain.cadences import advance
 from dialer_app.domain.call_log import (
     REQUIRED_SETTING_KEYS,
     CustomField,
@@ -184,11 +185,19 @@ class CallLogStore:
             return StepInfo(membership.id, step.id, step.name, step.instructions)
 
     def complete_step(
-        self, membership_id: int, step_id: int, *, call_uuid: str | None, success: bool
+        self,
+        membership_id: int,
+        step_id: int,
+        *,
+        call_uuid: str | None,
+        success: bool,
+        outcome: str = "",
     ) -> int | None:
         """Record the step as done and move the person to the next enabled step (or finish).
 
-        Returns the new current step id, or None when the cadence is finished."""
+        ``outcome`` is how (the log button's ``LogAction`` value, or ``complete`` for an
+        other step). Returns the new current step id, or None when the cadence is finished
+        (or the membership is gone)."""
         with self._sessions.begin() as session:
             membership = session.get(CadenceMembership, membership_id)
             if membership is None:
@@ -196,23 +205,38 @@ class CallLogStore:
             call_id = None
             if call_uuid is not None:
                 call_id = session.scalar(select(Call.id).where(Call.uuid == call_uuid))
-            session.add(
-                StepCompletion(
-                    membership_id=membership_id, step_id=step_id, call_id=call_id, success=success
-                )
+            record_completion(
+                session, membership, step_id, call_id=call_id, success=success, outcome=outcome
             )
-            steps = session.scalars(
-                select(CadenceStep)
-                .where(
-                    CadenceStep.cadence_id == membership.cadence_id, CadenceStep.enabled.is_(True)
-                )
-                .order_by(CadenceStep.day, CadenceStep.position, CadenceStep.id)
-            ).all()
-            ids = [s.id for s in steps]
-            following = ids[ids.index(step_id) + 1 :] if step_id in ids else []
-            if following:
-                membership.current_step_id = following[0]
-            else:
-                membership.current_step_id = None
-                membership.state = MembershipState.FINISHED
             return membership.current_step_id
+
+
+def record_completion(
+    session: Session,
+    membership: CadenceMembership,
+    step_id: int,
+    *,
+    call_id: int | None,
+    success: bool,
+    outcome: str,
+) -> None:
+    """Write the StepCompletion (who: this database's rep; when; which step; how) and move
+    the membership on (``domain.cadences.advance``). A person no longer on that step (a
+    stale runner, another window) keeps their place: only the completion is recorded."""
+    session.add(
+        StepCompletion(
+            membership_id=membership.id,
+            step_id=step_id,
+            call_id=call_id,
+            success=success,
+            outcome=outcome,
+        )
+    )
+    if membership.current_step_id != step_id:
+        return
+    steps = session.scalars(
+        select(CadenceStep).where(CadenceStep.cadence_id == membership.cadence_id)
+    ).all()
+    moved = advance(steps, step_id)
+    membership.current_step_id = moved.step_id
+    membership.state = MembershipState(moved.state)

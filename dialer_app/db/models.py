@@ -340,7 +340,8 @@ class TeamSetting(Base):
 
 
 class StepCompletion(SyncedMixin, Base):
-    """A cadence step done for one person (by Log and Complete, Complete Only or Success)."""
+    """A cadence step done for one person: which step, when and how (issue 6: reported by the
+    team server later)."""
 
     __tablename__ = "step_completions"
 
@@ -351,3 +352,7 @@ class StepCompletion(SyncedMixin, Base):
     call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id", ondelete="SET NULL"))
     completed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     success: Mapped[bool] = mapped_column(Boolean, default=False)
+    outcome: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    """How it was done: the log button (``LogAction`` value: log_and_complete, complete_only,
+    success) or ``complete``/``complete_all`` for other and integration steps. Who did it is
+    the rep this database belongs to (the sync push carries them), when is ``completed_at``."""

@@ -48,7 +48,13 @@ class LogStore(Protocol):
         self, call_uuid: str, membership_id: int | None, step_id: int | None
     ) -> None: ...
     def complete_step(
-        self, membership_id: int, step_id: int, *, call_uuid: str | None, success: bool
+        self,
+        membership_id: int,
+        step_id: int,
+        *,
+        call_uuid: str | None,
+        success: bool,
+        outcome: str = "",
     ) -> int | None: ...
 
 
@@ -261,6 +267,7 @@ class CallLoggerService(QObject):
                 step.step_id,
                 call_uuid=session.call_uuid if effect.save_call else None,
                 success=effect.success,
+                outcome=action.value,
             )
             completed = True
         self._close()

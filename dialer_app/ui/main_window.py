@@ -50,8 +50,11 @@ if TYPE_CHECKING:  # the service imports SQLAlchemy: not on the start-up path
     from sqlalchemy.orm import Session, sessionmaker
 
     from dialer_app.db.people_import import ImportReport
+    from dialer_app.services.cadences import CadenceService
     from dialer_app.services.person_profile import PersonProfile, PersonProfileService
     from dialer_app.services.team_options import TeamOptionsService
+    from dialer_app.ui.cadence_dialogs import AddToCadenceDialog
+    from dialer_app.ui.cadences_page import CadencesPage
     from dialer_app.ui.import_wizard import ImportWizard
     from dialer_app.ui.person_profile import PersonProfileWindow
 
@@ -77,6 +80,9 @@ class MainWindowDeps:
     """The sessions the import wizard writes with (ORM, so only when an import runs)."""
     person_profiles: Callable[[], PersonProfileService] | None = None
     """Builds the person profile service (ORM, so only when a profile opens)."""
+    cadences: Callable[[], CadenceService] | None = None
+    """Builds the cadence service (ORM, so only when the Cadences tab or a cadence action
+    first needs it); built once and shared."""
 
 
 class MainWindow(QMainWindow):
@@ -121,6 +127,16 @@ class MainWindow(QMainWindow):
             self.calls_page = CallsPage(deps.calls_reader)
             self.right_tabs.addTab(self.calls_page, "Calls")
             self.right_tabs.currentChanged.connect(self._on_tab_changed)
+        self._cadence_service: CadenceService | None = None
+        self.cadences_page: CadencesPage | None = None
+        self.add_to_cadence_dialog: AddToCadenceDialog | None = None
+        self.cadences_tab: QWidget | None = None
+        if deps.cadences is not None:
+            # An empty tab at start-up: the page (and the ORM) load when it is first shown.
+            self.cadences_tab = QWidget()
+            QVBoxLayout(self.cadences_tab).setContentsMargins(0, 0, 0, 0)
+            self.right_tabs.addTab(self.cadences_tab, "Cadences")
+            self.right_tabs.currentChanged.connect(lambda _index: self._ensure_cadences_page())
         splitter.addWidget(self.right_tabs)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
@@ -164,6 +180,7 @@ class MainWindow(QMainWindow):
         if deps.logger is not None:
             deps.logger.logged.connect(lambda _result: self._refresh_calls())
             deps.logger.logged.connect(lambda _result: self._refresh_profile_calls())
+            deps.logger.logged.connect(lambda _result: self._cadences_changed())
             self._place_logger(deps.settings.use_popped_out_logger)
             deps.logger.session_opened.connect(self._on_log_opened)
             app = QApplication.instance()
@@ -285,6 +302,14 @@ class MainWindow(QMainWindow):
         people_menu.addAction(
             self._add_action(
                 "open_profile", "Open &profile", ["Ctrl+O"], self.open_selected_profile
+            )
+        )
+        people_menu.addAction(
+            self._add_action(
+                "add_to_cadence",
+                "Add to &cadence…",
+                ["Ctrl+Shift+C"],
+                self.add_selected_to_cadence,
             )
         )
         people_menu.addAction(
@@ -428,6 +453,56 @@ class MainWindow(QMainWindow):
         person = self.people_panel.selected_person()
         if person is not None:
             self.load_person(person)
+
+    # -- cadences ---------------------------------------------------------------------------
+    def cadence_service(self) -> CadenceService:
+        """The one cadence service, built on first use (it imports the ORM)."""
+        if self._cadence_service is None:
+            assert self._deps.cadences is not None
+            self._cadence_service = self._deps.cadences()
+            self._cadence_service.setParent(self)
+        return self._cadence_service
+
+    def _ensure_cadences_page(self) -> CadencesPage | None:
+        tab = self.cadences_tab
+        if tab is None or self.cadences_page is not None:
+            return self.cadences_page
+        if self.right_tabs.currentWidget() is not tab:
+            return None
+        from dialer_app.ui.cadences_page import CadencesPage
+
+        self.cadences_page = CadencesPage(self.cadence_service, tab)
+        layout = tab.layout()
+        assert layout is not None
+        layout.addWidget(self.cadences_page)
+        self.cadences_page.reload()
+        return self.cadences_page
+
+    def _cadences_changed(self) -> None:
+        """A log may complete a step or add a call to Calls Made: refresh open views."""
+        if self._cadence_service is not None:
+            self._cadence_service.notify_changed()
+
+    def add_selected_to_cadence(self) -> AddToCadenceDialog | None:
+        """People → Add to cadence: pick one; refusals (do not contact...) stay on screen."""
+        person = self.people_panel.selected_person()
+        if person is None or self._deps.cadences is None:
+            return None
+        from dialer_app.ui.cadence_dialogs import AddToCadenceDialog
+
+        service = self.cadence_service()
+        cadences = [(c.id, c.name) for c in service.list_cadences()]
+
+        def add(cadence_id: int) -> tuple[bool, str]:
+            outcome = service.add_people(cadence_id, [person.id])
+            return bool(outcome.added), outcome.message()
+
+        if self.add_to_cadence_dialog is not None:
+            self.add_to_cadence_dialog.deleteLater()
+        dialog = AddToCadenceDialog(person.name, cadences, add, self)
+        self.add_to_cadence_dialog = dialog
+        dialog.open()
+        return dialog
 
     # -- person profiles -------------------------------------------------------------------
     def open_selected_profile(self) -> None:

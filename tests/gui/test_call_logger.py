@@ -293,6 +293,8 @@ def test_cadence_phone_step_buttons(
             select(StepCompletion).where(StepCompletion.membership_id == membership_id)
         ).all()
         assert len(done) == (1 if completed else 0)
+        outcome = {"main": "log_and_complete", "Complete Only": "complete_only"}
+        assert [d.outcome for d in done] == ([outcome.get(action, "success")] if completed else [])
         assert (membership.current_step is not None and membership.current_step.name) == (
             "Intro Email" if completed else "Intro Call"
         )
