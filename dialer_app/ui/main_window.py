@@ -466,7 +466,9 @@ class MainWindow(QMainWindow):
         return window
 
     def _on_profile_saved(self, profile: PersonProfile) -> None:
-        """The list shows the new name, account and first number (and stays on the person)."""
+        """The list shows the new name, account and first number (and stays on the person);
+        so does the dial pad, if they are on it."""
+        self.dial_pad_people.refresh()
         self.people_panel.search_now()
         model = self.people_model
         for row in range(model.rowCount()):
