@@ -32,7 +32,8 @@ class DialPadPeople(QObject):
         self._person: PersonRow | None = None
         self._numbers: list[PhoneRow] = []
         # The last typed number looked up, and what the lookup found: the query runs only
-        # when the parsed E.164 changes (never per keystroke, never for a partial number).
+        # when the parsed E.164 changes (never per keystroke, never for a partial number),
+        # or after people changed (refresh).
         self._looked_up: str | None = None
         self._owners: list[PersonRow] = []
         self._owner_numbers: dict[int, list[PhoneRow]] = {}

@@ -164,6 +164,7 @@ class MainWindow(QMainWindow):
         if deps.logger is not None:
             deps.logger.logged.connect(lambda _result: self._refresh_calls())
             deps.logger.logged.connect(lambda _result: self._refresh_profile_calls())
+            deps.logger.person_created.connect(lambda _person_id: self._on_people_changed())
             self._place_logger(deps.settings.use_popped_out_logger)
             deps.logger.session_opened.connect(self._on_log_opened)
             app = QApplication.instance()
@@ -588,9 +589,14 @@ class MainWindow(QMainWindow):
             self.import_wizard = None
         wizard.deleteLater()
 
+    def _on_people_changed(self) -> None:
+        """Someone was added or changed: the list and whose number is on the dial pad."""
+        self.dial_pad_people.refresh()
+        self.people_panel.search_now()
+
     def _on_people_imported(self, report: ImportReport) -> None:
         if report.created or report.updated:
-            self.people_panel.search_now()
+            self._on_people_changed()
             self._on_notice(f"Imported people: {report.created:,} new, {report.updated:,} updated.")
 
     def apply_settings(self, settings: Settings) -> None:
