@@ -107,7 +107,8 @@ def _word_term(word: str) -> Term:
 
 def parse_query(query: str) -> list[Term] | None:
     """The terms to match, ``None`` for everyone (an empty query), ``[]`` for nothing."""
-    query = query.strip()
+    # FTS5 reads its query up to a NUL (a pasted one): the phrase's closing quote was lost
+    query = query.replace("\x00", " ").strip()
     if not query:
         return None
     # "+44 (0)20 7183": the UK's written trunk zero is not dialled after the country code

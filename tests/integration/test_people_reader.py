@@ -74,10 +74,13 @@ def test_paging(reader: PeopleReader) -> None:
         ("hompso", ["Ava Thompson"]),
         ('"quoted', []),  # FTS5 syntax characters are searched as text, never an error
         ("a* OR b", []),
+        ("ava\x00acme", ["Ava Thompson"]),  # a NUL in pasted text separates words
+        ("a\x00", ["Ava Thompson"]),
     ],
 )
 def test_short_and_odd_queries(reader: PeopleReader, query: str, expected: list[str]) -> None:
     found = names(reader, query)
+    assert reader.count(query) == len(found)
     for name in expected:
         assert name in found
     if not expected:
