@@ -38,6 +38,9 @@ def test_everyone_sorted_by_name(reader: PeopleReader) -> None:
         ("+44 20 7183", ["Mia Hughes"]),
         ("(404) 555-0199", ["Daniel Brooks"]),
         ("ava acme", ["Ava Thompson"]),
+        ("mia 020 7183", ["Mia Hughes"]),  # a number among words: written as a number
+        ("+44 (0)20 7183 hughes", ["Mia Hughes"]),
+        ("acme (404) 555-0199", ["Daniel Brooks"]),
         ("nobody-here", []),
         ("50%_", []),
     ],
@@ -181,6 +184,7 @@ SHAPES_QUERIES = [
     "555 ben",
     "+44 20",
     "020 7183",
+    "m 020 7183",
     "ava acme",
     "e",
     "m h",
