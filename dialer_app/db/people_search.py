@@ -10,13 +10,15 @@ the others are checked row by row. Then one of two shapes gives a page in name o
 
 Word kinds: three characters or more match anywhere (trigram index: "hompso" finds
 Thompson); one or two match the start of a word ("jo" finds John, jo@…); digits also
-match any number's digits, a leading trunk "0" optional ("020 7183" finds +44 20 7183…).
+match any number's digits, a leading trunk "0" optional ("020 7183" finds +44 20 7183…);
+a number written in groups is one number, beside words too ("mia 020 7183").
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import groupby
 
 TRIGRAM = 3
 MIN_DIGITS_FOR_NUMBER_SEARCH = 3
@@ -107,7 +109,8 @@ def _word_term(word: str) -> Term:
 
 def parse_query(query: str) -> list[Term] | None:
     """The terms to match, ``None`` for everyone (an empty query), ``[]`` for nothing."""
-    query = query.strip()
+    # FTS5 reads its query up to a NUL (a pasted one): the phrase's closing quote was lost
+    query = query.replace("\x00", " ").strip()
     if not query:
         return None
     # "+44 (0)20 7183": the UK's written trunk zero is not dialled after the country code
@@ -115,14 +118,27 @@ def parse_query(query: str) -> list[Term] | None:
     if _NUMBER_LIKE.fullmatch(query) and len(digits) >= MIN_DIGITS_FOR_NUMBER_SEARCH:
         return [_number_term(digits, also_text=False)]  # "+44 20 7183": one number
     terms = []
-    for word in query.split():
-        if not any(ch.isalnum() for ch in word):
-            continue  # punctuation alone matches nothing and filters nothing
-        if word.isdigit() and len(word) >= MIN_DIGITS_FOR_NUMBER_SEARCH:
-            terms.append(_number_term(word, also_text=True))
-        else:
-            terms.append(_word_term(word))
+    for is_number, run in groupby(query.split(), key=_is_number_word):
+        words = list(run)
+        if is_number and (len(words) > 1 or not words[0].isdigit()):
+            # "mia 020 7183", "+44 (0)20 7183 mia": the number's words are one number, as
+            # when the number is typed alone (its trunk "0" alone is too short to search)
+            digits = "".join(ch for ch in " ".join(words).replace("(0)", "") if ch.isdigit())
+            if len(digits) >= MIN_DIGITS_FOR_NUMBER_SEARCH:
+                terms.append(_number_term(digits, also_text=False))
+                continue
+        for word in words:
+            if not any(ch.isalnum() for ch in word):
+                continue  # punctuation alone matches nothing and filters nothing
+            if word.isdigit() and len(word) >= MIN_DIGITS_FOR_NUMBER_SEARCH:
+                terms.append(_number_term(word, also_text=True))
+            else:
+                terms.append(_word_term(word))
     return terms
+
+
+def _is_number_word(word: str) -> bool:
+    return bool(_NUMBER_LIKE.fullmatch(word)) and any(ch.isdigit() for ch in word)
 
 
 @dataclass(frozen=True)

@@ -98,6 +98,7 @@ class CallLoggerService(QObject):
     disposition_suggested = Signal(int)  # option id
     logged = Signal(object)  # LogResult
     refused = Signal(str)  # why the log cannot be saved yet
+    person_created = Signal(int)  # person id: made from the call's number
 
     def __init__(self, store: LogStore, calls: CallService, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -299,6 +300,7 @@ class CallLoggerService(QObject):
         name = f"{first_name.strip()} {last_name.strip()}".strip()
         self._session = replace(session, person_id=person_id, person_name=name)
         self.session_changed.emit(self._session)
+        self.person_created.emit(person_id)
 
     def _close(self) -> None:
         self._autosave.stop()

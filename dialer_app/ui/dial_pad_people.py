@@ -32,7 +32,8 @@ class DialPadPeople(QObject):
         self._person: PersonRow | None = None
         self._numbers: list[PhoneRow] = []
         # The last typed number looked up, and what the lookup found: the query runs only
-        # when the parsed E.164 changes (never per keystroke, never for a partial number).
+        # when the parsed E.164 changes (never per keystroke, never for a partial number),
+        # or after people changed (refresh).
         self._looked_up: str | None = None
         self._owners: list[PersonRow] = []
         self._owner_numbers: dict[int, list[PhoneRow]] = {}
@@ -87,6 +88,35 @@ class DialPadPeople(QObject):
         self._numbers = numbers
         region = self._pad.region
         self._pad.show_number_choices([number_option_label(n, region) for n in numbers], index)
+
+    def refresh(self) -> None:
+        """People changed (a profile saved, an import, a person made from a call): read
+        again who is on the pad, with their name, ⛔ and numbers as stored now. A person
+        who no longer has the number on the pad lets go of it: it is looked up as typed."""
+        pad = self._pad
+        chosen = pad.person_id
+        loaded = self.person
+        e164 = dialable_e164(pad.number_text, pad.region)
+        typed = loaded is not None and e164 is not None and e164 == self._looked_up
+        typed = typed and any(owner.id == chosen for owner in self._owners)
+        self._looked_up, self._owners, self._owner_numbers = None, [], {}
+        if chosen is not None and not typed:
+            person = self._people.person(chosen)
+            numbers = self._people.numbers(chosen) if person is not None else []
+            index = index_of_number(numbers, e164 or "", pad.extension)
+            if person is not None and (loaded is None or index >= 0):
+                # loaded is None: a link's ?person= chose them, whoever has the number
+                pad.set_person(person_label(person), person_id=person.id, person_name=person.name)
+                if loaded is not None:
+                    self._offer_numbers(person, numbers, index)
+                return
+        pad.set_person("", person_id=None)
+        pad.show_number_choices([], -1)
+        pad.show_owner_choices([], -1)
+        self._on_number_changed(pad.number_text)
+        again = next((i for i, owner in enumerate(self._owners) if owner.id == chosen), 0)
+        if again:  # the rep had picked another of the number's owners
+            self._attach_owner(again)
 
     # -- typed numbers -------------------------------------------------------------------
     def _on_number_changed(self, text: str) -> None:

@@ -181,6 +181,7 @@ class MainWindow(QMainWindow):
             deps.logger.logged.connect(lambda _result: self._refresh_calls())
             deps.logger.logged.connect(lambda _result: self._refresh_profile_calls())
             deps.logger.logged.connect(lambda _result: self._cadences_changed())
+            deps.logger.person_created.connect(lambda _person_id: self._on_people_changed())
             self._place_logger(deps.settings.use_popped_out_logger)
             deps.logger.session_opened.connect(self._on_log_opened)
             app = QApplication.instance()
@@ -541,7 +542,9 @@ class MainWindow(QMainWindow):
         return window
 
     def _on_profile_saved(self, profile: PersonProfile) -> None:
-        """The list shows the new name, account and first number (and stays on the person)."""
+        """The list shows the new name, account and first number (and stays on the person);
+        so does the dial pad, if they are on it."""
+        self.dial_pad_people.refresh()
         self.people_panel.search_now()
         model = self.people_model
         for row in range(model.rowCount()):
@@ -661,9 +664,14 @@ class MainWindow(QMainWindow):
             self.import_wizard = None
         wizard.deleteLater()
 
+    def _on_people_changed(self) -> None:
+        """Someone was added or changed: the list and whose number is on the dial pad."""
+        self.dial_pad_people.refresh()
+        self.people_panel.search_now()
+
     def _on_people_imported(self, report: ImportReport) -> None:
         if report.created or report.updated:
-            self.people_panel.search_now()
+            self._on_people_changed()
             self._on_notice(f"Imported people: {report.created:,} new, {report.updated:,} updated.")
 
     def apply_settings(self, settings: Settings) -> None:

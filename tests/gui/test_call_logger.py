@@ -228,6 +228,29 @@ def test_unknown_number_must_become_a_person_or_be_discarded(
     assert _call_row(context, other).log_state == LogState.DISCARDED
 
 
+def test_a_person_made_from_a_call_is_known_to_the_dial_pad_and_the_list(
+    qtbot: QtBot, phone: Phone, context: AppContext
+) -> None:
+    window, calls, engine = phone
+    pad = window.dial_pad
+    call_id = _dial(qtbot, window, engine, "+44 20 7946 0999")
+    assert pad.person_label.text() == "Unknown number"
+    _end(qtbot, calls, engine, CallEnded(call_id, 200, "OK", 3.0, True, True))
+    panel = window.logger_window.panel  # type: ignore[union-attr]
+    qtbot.keyClicks(panel.first_name, "Nora")
+    qtbot.keyClicks(panel.last_name, "Quinn")
+    qtbot.mouseClick(panel.create_person_button, Qt.MouseButton.LeftButton)
+    nora = _call_row(context, call_id).person_id
+    assert nora is not None
+    assert (pad.person_label.text(), pad.person_id) == ("Nora Quinn", nora)  # redial is hers
+    model = window.people_model
+    assert "Nora Quinn" in [model.person_at(row).name for row in range(model.rowCount())]  # type: ignore[union-attr]
+    qtbot.mouseClick(panel.main_button, Qt.MouseButton.LeftButton)
+
+    again = _dial(qtbot, window, engine, "+44 20 7946 0999")  # typed again: hers too
+    assert _call_row(context, again).person_id == nora
+
+
 def _start_step(window: MainWindow, context: AppContext, person: str) -> int:
     with context.database.sessions() as session:
         membership = session.scalars(

@@ -429,6 +429,9 @@ def test_ctrl_i_opens_the_wizard_and_an_import_refreshes_the_people_list(
 ) -> None:
     assert window.people_model.rowCount() == 25
     assert window.actions_by_name["import_people"].text() == "&Import people…"
+    pad = window.dial_pad
+    qtbot.keyClicks(pad.number_edit, "+49 30 12345678")  # Zoë's, before the import
+    assert pad.person_label.text() == "Unknown number"
     qtbot.keyClick(window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
     wizard = window.import_wizard
     assert isinstance(wizard, ImportWizard)
@@ -441,5 +444,6 @@ def test_ctrl_i_opens_the_wizard_and_an_import_refreshes_the_people_list(
     to_options(qtbot, wizard)
     run_import(qtbot, wizard)
     assert window.people_model.rowCount() == 27
+    assert pad.person_label.text() == "Zoë Müller · Café Zürich GmbH"  # the pad knows her now
     click(qtbot, wizard, QWizard.WizardButton.FinishButton)
     assert window.import_wizard is None

@@ -229,6 +229,46 @@ def test_a_flagged_person_is_refused_from_the_people_list_too(
     assert engine.last("dial")[3] == "+14045550486"
 
 
+def test_a_saved_profile_updates_the_person_on_the_dial_pad(
+    qtbot: QtBot, phone: Phone, context: AppContext
+) -> None:
+    window, calls, engine = phone
+    pad = window.dial_pad
+    _select(qtbot, window, "ava")
+    qtbot.keyClick(window.people_panel.table, Qt.Key.Key_Return)  # Ava on the dial pad
+    assert pad.person_label.text() == "Ava Thompson · Acme Logistics"
+    profile = _open(qtbot, window, "ava")
+    last = profile.edits["last_name"]
+    last.clear()
+    qtbot.keyClicks(last, "Reyes")
+    profile.do_not_contact.click()
+    new_mobile = profile.phone_rows[1].number
+    new_mobile.clear()
+    qtbot.keyClicks(new_mobile, "(404) 555-0144")
+    with qtbot.waitSignal(profile.saved):
+        _click(qtbot, profile.save_button)
+
+    assert pad.number_edit.text() == "+1 404-555-0100"  # her office number, still hers
+    assert pad.person_label.text() == "Ava Reyes ⛔ · Acme Logistics"
+    assert (pad.person_id, pad.person_name) == (profile.person_id, "Ava Reyes")
+    choices = [pad.numbers_combo.itemText(i) for i in range(pad.numbers_combo.count())]
+    assert choices == ["Office · (404) 555-0100 ext. 204", "Mobile · (404) 555-0144"]
+    with qtbot.waitSignal(calls.dial_refused) as refused:
+        _click(qtbot, pad.dial_button)
+    assert refused.args == [AVA_BLOCKED.replace("Ava Thompson", "Ava Reyes")]
+
+    office = profile.phone_rows[0].number  # the number on the pad is no longer hers
+    office.clear()
+    qtbot.keyClicks(office, "(404) 555-0177")
+    with qtbot.waitSignal(profile.saved):
+        _click(qtbot, profile.save_button)
+    assert pad.number_edit.text() == "+1 404-555-0100"
+    assert (pad.person_id, pad.person_name) == (None, "")
+    assert pad.person_label.text() == "Unknown number"
+    assert not pad.numbers_combo.isVisible()
+    assert [c for c in engine.commands if c[0] == "dial"] == []
+
+
 def test_calls_tab_lists_every_call_with_this_person(
     qtbot: QtBot, window: MainWindow, context: AppContext
 ) -> None:

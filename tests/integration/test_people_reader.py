@@ -38,6 +38,9 @@ def test_everyone_sorted_by_name(reader: PeopleReader) -> None:
         ("+44 20 7183", ["Mia Hughes"]),
         ("(404) 555-0199", ["Daniel Brooks"]),
         ("ava acme", ["Ava Thompson"]),
+        ("mia 020 7183", ["Mia Hughes"]),  # a number among words: written as a number
+        ("+44 (0)20 7183 hughes", ["Mia Hughes"]),
+        ("acme (404) 555-0199", ["Daniel Brooks"]),
         ("nobody-here", []),
         ("50%_", []),
     ],
@@ -74,10 +77,13 @@ def test_paging(reader: PeopleReader) -> None:
         ("hompso", ["Ava Thompson"]),
         ('"quoted', []),  # FTS5 syntax characters are searched as text, never an error
         ("a* OR b", []),
+        ("ava\x00acme", ["Ava Thompson"]),  # a NUL in pasted text separates words
+        ("a\x00", ["Ava Thompson"]),
     ],
 )
 def test_short_and_odd_queries(reader: PeopleReader, query: str, expected: list[str]) -> None:
     found = names(reader, query)
+    assert reader.count(query) == len(found)
     for name in expected:
         assert name in found
     if not expected:
@@ -178,6 +184,7 @@ SHAPES_QUERIES = [
     "555 ben",
     "+44 20",
     "020 7183",
+    "m 020 7183",
     "ava acme",
     "e",
     "m h",

@@ -20,6 +20,16 @@ def test_a_national_trunk_zero_is_optional() -> None:
     assert term.row_params == ("0207183", "207183")
 
 
+def test_a_number_among_words_is_one_number_term_too() -> None:
+    name, number = parse_query("mia 020 7183") or []
+    assert name.index_params == ('"mia"',)
+    assert number.index_params == ('"0207183" OR "207183"',)
+    (_name, number) = parse_query("hughes +44 (0)20") or []
+    assert number.index_params == ('"4420"',)
+    (_name, digits) = parse_query("ben 555") or []  # one word of digits: a name's too
+    assert digits.row_params == ("555", "555")
+
+
 def test_long_words_become_one_trigram_lookup_and_drive() -> None:
     plan = Plan.of(parse_query("tyrell j gmbh") or [])
     assert plan.driver.index_params == ('"tyrell" AND "gmbh"',)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from dialer_app.domain.phone import (
@@ -11,6 +13,7 @@ from dialer_app.domain.phone import (
     parse_number,
     split_extension,
     time_zones_for,
+    to_e164,
 )
 from dialer_app.engine.config import is_e164  # the one E.164 check the trunk relies on
 
@@ -82,6 +85,23 @@ def test_split_extension_and_cleaning() -> None:
     assert dialable_characters("tel:+1 (404) 555-1234") == "+14045551234"
     assert dialable_characters("*67 404#") == "*67404#"
     assert dialable_characters("1+2") == "12"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1" + " " * 20_000 + "x",  # a CSV cell padded to its column width, or a paste
+        "x" + " " * 20_000 + "a",
+        "+1 404 555 0100" + " " * 20_000 + "ext",
+    ],
+)
+def test_long_blank_runs_are_read_in_linear_time(text: str) -> None:
+    """The extension pattern once tried every start in a run of spaces (seconds a cell)."""
+    started = time.perf_counter()
+    assert split_extension(text)[1] is None
+    with pytest.raises(PhoneNumberError):
+        to_e164(text, "US")
+    assert time.perf_counter() - started < 1.0
 
 
 def test_as_you_type_formatting_follows_the_region() -> None:
