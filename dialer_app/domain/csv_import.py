@@ -454,11 +454,20 @@ def _collect(row: Sequence[str], mapping: Mapping[int, Target], headers: Sequenc
         if target in PHONE_TARGETS:
             cells.phones.append((target, cell))
         elif target is Target.CUSTOM:
-            header = headers[index] if index < len(headers) else ""
-            cells.custom[header or f"column {index + 1}"] = cell
+            cells.custom[custom_field_name(headers, index)] = cell
         else:
             cells.fields.setdefault(target, cell)
     return cells
+
+
+def custom_field_name(headers: Sequence[str], index: int) -> str:
+    """The custom field a column fills: its header, numbered when the header repeats
+    ("Notes", "Notes (2)"), so two columns of the same name both keep their values."""
+    header = headers[index].strip() if index < len(headers) else ""
+    if not header:
+        return f"column {index + 1}"
+    same = sum(1 for earlier in headers[:index] if earlier.strip().lower() == header.lower())
+    return f"{header} ({same + 1})" if same else header
 
 
 def _email(cell: str | None) -> str | None:

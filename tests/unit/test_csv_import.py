@@ -291,3 +291,10 @@ def test_a_problems_file_imports_again_without_its_problem_column() -> None:
         1: Target.PHONE,
     }
     assert guess_mapping([PROBLEM_COLUMN, "Name"]) == {0: Target.CUSTOM, 1: Target.FULL_NAME}
+
+
+def test_repeated_custom_headers_keep_every_value() -> None:
+    table = read_csv(b"Name,Email,Notes,notes,,\nAda,ada@example.com,first,second,third,\n")
+    (ada,) = parse_table(table, guess_mapping(table.headers), "US")
+    assert isinstance(ada, ImportedPerson)
+    assert ada.custom == {"Notes": "first", "notes (2)": "second", "column 5": "third"}
