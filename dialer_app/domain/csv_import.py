@@ -496,7 +496,8 @@ def _phones(
             continue
         seen.add(e164)
         if target is Target.PHONE and extension_column and not extension:
-            extension = extension_column
+            extension = extension_column  # the file's one extension: its first office number
+            extension_column = None
         phones.append(ImportedPhone(_KIND[target], e164, extension, cell[:64]))
     return tuple(phones)
 

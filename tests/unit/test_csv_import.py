@@ -298,3 +298,15 @@ def test_repeated_custom_headers_keep_every_value() -> None:
     (ada,) = parse_table(table, guess_mapping(table.headers), "US")
     assert isinstance(ada, ImportedPerson)
     assert ada.custom == {"Notes": "first", "notes (2)": "second", "column 5": "third"}
+
+
+def test_an_extension_column_belongs_to_the_first_office_number() -> None:
+    text = b"Name,Work Phone,Direct Phone,Ext\nAda,(404) 555-0100,(404) 555-0101,204\n"
+    table = read_csv(text)
+    mapping = guess_mapping(table.headers)
+    (ada,) = parse_table(table, mapping, "US")
+    assert isinstance(ada, ImportedPerson)
+    assert [(p.e164, p.extension) for p in ada.phones] == [
+        ("+14045550100", "204"),
+        ("+14045550101", None),
+    ]
