@@ -13,6 +13,7 @@ import csv
 import enum
 import io
 import re
+import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -346,11 +347,77 @@ _ALIASES: dict[Target, tuple[str, ...]] = {
         "id",
     ),
 }
-_BY_ALIAS = {alias: target for target, aliases in _ALIASES.items() for alias in aliases}
+# Exports from German, French and Spanish CRMs and spreadsheets (accents folded)
+_FOREIGN_ALIASES: dict[Target, tuple[str, ...]] = {
+    Target.FIRST_NAME: ("vorname", "prenom", "nombre"),
+    Target.LAST_NAME: (
+        "nachname",
+        "familienname",
+        "nom",
+        "nom de famille",
+        "apellido",
+        "apellidos",
+    ),
+    Target.FULL_NAME: ("name des kontakts", "nom complet", "nombre completo"),
+    Target.TITLE: (
+        "titel",
+        "berufsbezeichnung",
+        "funktion",
+        "fonction",
+        "poste occupe",
+        "cargo",
+        "puesto",
+    ),
+    Target.EMAIL: ("e mail adresse", "courriel", "adresse e mail", "correo", "correo electronico"),
+    Target.ACCOUNT: (
+        "firma",
+        "unternehmen",
+        "firmenname",
+        "societe",
+        "entreprise",
+        "empresa",
+        "compania",
+    ),
+    Target.PHONE: (
+        "telefon",
+        "telefonnummer",
+        "telefon geschaftlich",
+        "telephone",
+        "telephone professionnel",
+        "telefono",
+        "telefono trabajo",
+    ),
+    Target.MOBILE: (
+        "mobil",
+        "mobiltelefon",
+        "handy",
+        "handynummer",
+        "portable",
+        "telephone portable",
+        "movil",
+        "celular",
+        "telefono movil",
+    ),
+    Target.HOME: ("telefon privat", "telephone domicile", "telefono casa"),
+    Target.EXTENSION: ("durchwahl", "nebenstelle", "poste", "extension telefonica"),
+    Target.TIME_ZONE: ("zeitzone", "fuseau horaire", "zona horaria"),
+    Target.CITY: ("stadt", "ort", "ville", "ciudad"),
+    Target.STATE: ("bundesland", "departement", "provincia", "estado"),
+    Target.COUNTRY: ("land", "pays", "pais"),
+}
+_BY_ALIAS = {
+    alias: target
+    for table in (_ALIASES, _FOREIGN_ALIASES)
+    for target, aliases in table.items()
+    for alias in aliases
+}
 
 
 def _normalise_header(header: str) -> str:
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", header.lower()).split())
+    """Lower case, accents folded ("Prénom" -> "prenom"), anything else a single space."""
+    folded = unicodedata.normalize("NFKD", header.lower().replace("ß", "ss"))
+    ascii_only = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", ascii_only).split())
 
 
 def _guess_one(header: str) -> Target:

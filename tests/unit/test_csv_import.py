@@ -310,3 +310,50 @@ def test_an_extension_column_belongs_to_the_first_office_number() -> None:
         ("+14045550100", "204"),
         ("+14045550101", None),
     ]
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        (
+            ["Vorname", "Nachname", "Firma", "Telefon", "Durchwahl", "Handy", "E-Mail", "Stadt"],
+            [
+                Target.FIRST_NAME,
+                Target.LAST_NAME,
+                Target.ACCOUNT,
+                Target.PHONE,
+                Target.EXTENSION,
+                Target.MOBILE,
+                Target.EMAIL,
+                Target.CITY,
+            ],
+        ),
+        (
+            ["Prénom", "Nom", "Société", "Téléphone", "Portable", "Courriel", "Pays"],
+            [
+                Target.FIRST_NAME,
+                Target.LAST_NAME,
+                Target.ACCOUNT,
+                Target.PHONE,
+                Target.MOBILE,
+                Target.EMAIL,
+                Target.COUNTRY,
+            ],
+        ),
+        (
+            ["Nombre", "Apellidos", "Empresa", "Teléfono", "Móvil", "Correo electrónico"],
+            [
+                Target.FIRST_NAME,
+                Target.LAST_NAME,
+                Target.ACCOUNT,
+                Target.PHONE,
+                Target.MOBILE,
+                Target.EMAIL,
+            ],
+        ),
+    ],
+)
+def test_german_french_and_spanish_headers_are_guessed(
+    headers: list[str], expected: list[Target]
+) -> None:
+    assert guess_mapping(headers) == dict(enumerate(expected))
