@@ -757,6 +757,10 @@ class MainWindow(QMainWindow):
             if answer != QMessageBox.StandardButton.Yes:
                 event.ignore()
                 return
+        for profile in list(self.profile_windows.values()):
+            if profile.has_unsaved_changes and not profile.close():  # it asks: Save?
+                event.ignore()  # the rep chose Cancel: keep everything open
+                return
         logger = self._deps.logger
         if logger is not None:
             logger.save_draft()  # an unsaved log reopens at the next start

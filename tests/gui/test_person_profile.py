@@ -390,6 +390,21 @@ def test_closing_with_unsaved_changes_asks(
     assert reopened is not profile and reopened.edits["title"].text() == "VP Sales"
 
 
+def test_quitting_with_an_unsaved_profile_asks_first(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    profile = _open(qtbot, window, "ava")
+    qtbot.keyClicks(profile.edits["title"], " (EMEA)")
+    answers = [QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save]
+    monkeypatch.setattr(QMessageBox, "question", lambda *_args: answers.pop(0))
+    assert not window.close()  # Cancel: the app and the edit stay
+    assert window.isVisible() and profile.edits["title"].text() == "VP Sales (EMEA)"
+    assert window.close()  # Save: saved, then quit
+    assert answers == []
+    assert _select(qtbot, window, "ava") == profile.person_id
+    assert window.people_panel.selected_person().title == "VP Sales (EMEA)"  # type: ignore[union-attr]
+
+
 def test_saving_a_person_deleted_meanwhile_says_so(
     qtbot: QtBot, window: MainWindow, context: AppContext
 ) -> None:
