@@ -361,6 +361,8 @@ class CadencePanel(QWidget):
         )
         self.message.clear()
         self.pages.setCurrentIndex(1)
+        if not self.is_phone:
+            self._host.queue_person(None, dial=False)  # no step call is pending any more
         if self.current is None:
             self._finished()
             return

@@ -531,6 +531,8 @@ class MainWindow(QMainWindow):
         if row is None:
             return "That person no longer exists."
         if not person.phone_e164:
+            if logger is not None:
+                logger.prepare_step(None)
             self.load_person(replace(row, phone_e164=""))
             return f"{person.name} has no phone number: complete the step from the log later."
         self.left_tabs.setCurrentIndex(0)

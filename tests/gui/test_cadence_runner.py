@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from dialer_app.app import AppContext
 from dialer_app.db.models import Cadence, CadenceMembership, Person, StepCompletion
-from dialer_app.domain.cadences import DueStep, PeopleSort, Suggestion
+from dialer_app.domain.cadences import DueStep, GroupBy, PeopleSort, Suggestion
 from dialer_app.engine.events import CallEnded, CallState, CallStateChanged
 from dialer_app.services.cadences import CadenceService
 from dialer_app.services.calls import CallService
@@ -254,3 +254,46 @@ def test_other_and_integration_steps_then_steps_list(
 
 def _row_named(service: CadenceService, name: str) -> DueStep:
     return next(r for r in service.due_steps() if r.name == name)
+
+
+def test_grouped_by_account_runs_and_completes_one_account(
+    qtbot: QtBot,
+    window: MainWindow,
+    context: AppContext,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    names = ("Ava", "Ben", "Emma")  # Acme Logistics, Acme Logistics, Globex Retail
+    _cadence(window, context, names)
+    service = window.cadence_service()
+    ids = _person_ids(context, names)
+    call_step = _row_named(service, "Intro Call")
+    for person in service.due_people(call_step.step_id):
+        service.complete(person.membership_id, call_step.step_id)
+    panel = _panel(qtbot, window)
+    panel.group_combo.setCurrentIndex(panel.group_combo.findData(GroupBy.ACCOUNT))
+    assert [(r.account_name, r.name, r.people_due) for r in panel.rows] == [
+        ("Acme Logistics", "Research", 2),
+        ("Globex Retail", "Research", 1),
+    ]
+    assert panel.model.index(0, 0).data() == "Acme Logistics"
+    assert panel.model.index(0, 3, panel.model.index(0, 0)).data() == "Research (Runner)"
+    assert panel.selected_row() == panel.rows[0]
+    qtbot.keyClick(panel.tree, Qt.Key.Key_Return)  # Enter runs the highlighted step
+    assert panel.pages.currentIndex() == 1
+    assert panel.position_label.text() == "Person 1 of 2"
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: QMessageBox.StandardButton.Yes)
+    qtbot.mouseClick(panel.complete_all_button, LEFT)
+    assert _step_of(context, ids["Ava"]) == _step_of(context, ids["Ben"])
+    assert _step_of(context, ids["Ben"]) == "LinkedIn - Connection Request"
+    assert _step_of(context, ids["Emma"]) == "Research"  # another account: not touched
+    # the account's next step is recommended, not Globex's Research
+    suggestions = panel.suggestions
+    assert suggestions is not None and suggestions.next_step is not None
+    assert suggestions.next_step.name == "LinkedIn - Connection Request"
+    assert suggestions.next_step.account_name == "Acme Logistics"
+    qtbot.mouseClick(panel.suggestion_buttons[Suggestion.RETURN_HOME], LEFT)
+    assert panel.pages.currentIndex() == 0
+    assert [(r.account_name, r.name) for r in panel.rows] == [
+        ("Acme Logistics", "LinkedIn - Connection Request"),
+        ("Globex Retail", "Research"),
+    ]
