@@ -57,7 +57,9 @@ SORT_LABELS = {
     PeopleSort.ACCOUNT: "Account",
     PeopleSort.LOCAL_TIME: "Local time",
 }
-COLUMNS = ("Step", "Day", "No.", "Name", "Due")
+COLUMNS = ("Step", "Day", "No.", "Name", "Due", "Run")
+PLAY_COLUMN = 5
+FOCUS_ZONE = "focus_zone"
 
 
 class RunnerHost(Protocol):
@@ -122,6 +124,7 @@ class CadencePanel(QWidget):
         self.group_combo = QComboBox()
         self.group_combo.addItem("Group by cadence", GroupBy.CADENCE)
         self.group_combo.addItem("Group by account", GroupBy.ACCOUNT)
+        self.group_combo.addItem("Focus Zone: today, every cadence", FOCUS_ZONE)
         self.model = QStandardItemModel(0, len(COLUMNS), self)
         self.model.setHorizontalHeaderLabels(list(COLUMNS))
         self.tree = QTreeView()
@@ -155,45 +158,45 @@ class CadencePanel(QWidget):
         return self._service
 
     @property
+    def focus_zone(self) -> bool:
+        """The Focus Zone: today's due steps of every cadence in one flat list, each with
+        its own ▶ (seed 004's "Run a Cadence Step from the Cadence Focus Zone")."""
+        return bool(self.group_combo.currentData() == FOCUS_ZONE)
+
+    @property
     def group_by(self) -> GroupBy:
-        return GroupBy(self.group_combo.currentData())
+        """Suggestions and the people of a row follow the grouping (the Focus Zone's rows
+        are whole steps, as grouped by cadence)."""
+        data = self.group_combo.currentData()
+        return GroupBy.ACCOUNT if data == GroupBy.ACCOUNT else GroupBy.CADENCE
 
     def reload(self) -> None:
         """Re-read the due steps (the service's ``changed``: a log, an edit, a new day)."""
         keep = self.selected_row()
         self.rows = self.service.due_steps(group_by=self.group_by)
         self.model.removeRows(0, self.model.rowCount())
+        self.tree.setColumnHidden(PLAY_COLUMN, not self.focus_zone)
         group_item: QStandardItem | None = None
         group_key: tuple[str, int | None] | None = None
         select: QModelIndex | None = None
         for number, row in enumerate(self.rows):
             key = row.group(self.group_by)
-            if key != group_key or group_item is None:
+            if not self.focus_zone and (key != group_key or group_item is None):
                 group_key = key
-                title = row.cadence_name if self.group_by is GroupBy.CADENCE else row.account_name
-                group_item = QStandardItem(title or "No account")
-                bold = QFont(group_item.font())
-                bold.setBold(True)
-                group_item.setFont(bold)
-                group_item.setSelectable(False)
-                filler = [QStandardItem("") for _ in COLUMNS[1:]]
-                for item in filler:
-                    item.setSelectable(False)
-                self.model.appendRow([group_item, *filler])
-            cells = [
-                step_type_text(row.step_type),
-                str(row.day),
-                str(row.step_number),
-                row.name
-                if self.group_by is GroupBy.CADENCE
-                else f"{row.name} ({row.cadence_name})",
-                str(row.people_due),
-            ]
-            items = [QStandardItem(text) for text in cells]
+                group_item = self._group_item(row)
+            items = [QStandardItem(text) for text in self._cells(row)]
             for item in items:
                 item.setData(number, ROW_ROLE)
             items[3].setToolTip(row.instructions)
-            group_item.appendRow(items)
+            if group_item is None:
+                self.model.appendRow(items)
+                play = QPushButton("▶")
+                play.setObjectName("focusPlay")
+                play.setToolTip(f"Run “{row.name}”")
+                play.clicked.connect(lambda _c=False, r=row: self.run(r))
+                self.tree.setIndexWidget(items[PLAY_COLUMN].index(), play)
+            else:
+                group_item.appendRow(items)
             if keep is not None and (keep.step_id, keep.account_id) == (
                 row.step_id,
                 row.account_id,
@@ -202,11 +205,36 @@ class CadencePanel(QWidget):
         self.tree.expandAll()
         self.empty_label.setVisible(not self.rows)
         if select is None and self.rows:
-            group = self.model.index(0, 0)
-            select = self.model.index(0, 0, group)
+            first = self.model.index(0, 0)
+            select = first if self.focus_zone else self.model.index(0, 0, first)
         if select is not None:
             self.tree.setCurrentIndex(select)
         self.run_button.setEnabled(bool(self.rows))
+
+    def _group_item(self, row: DueStep) -> QStandardItem:
+        """A bold, unselectable header row: the cadence or the account."""
+        title = row.cadence_name if self.group_by is GroupBy.CADENCE else row.account_name
+        item = QStandardItem(title or "No account")
+        bold = QFont(item.font())
+        bold.setBold(True)
+        item.setFont(bold)
+        item.setSelectable(False)
+        filler = [QStandardItem("") for _ in COLUMNS[1:]]
+        for cell in filler:
+            cell.setSelectable(False)
+        self.model.appendRow([item, *filler])
+        return item
+
+    def _cells(self, row: DueStep) -> list[str]:
+        grouped_by_cadence = self.group_by is GroupBy.CADENCE and not self.focus_zone
+        return [
+            step_type_text(row.step_type),
+            str(row.day),
+            str(row.step_number),
+            row.name if grouped_by_cadence else f"{row.name} ({row.cadence_name})",
+            str(row.people_due),
+            "",
+        ]
 
     def selected_row(self) -> DueStep | None:
         return self._row_at(self.tree.currentIndex())

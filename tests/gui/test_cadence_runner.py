@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -297,3 +297,29 @@ def test_grouped_by_account_runs_and_completes_one_account(
         ("Acme Logistics", "LinkedIn - Connection Request"),
         ("Globex Retail", "Research"),
     ]
+
+
+def test_focus_zone_lists_every_cadence_with_a_play_button(
+    qtbot: QtBot, window: MainWindow, context: AppContext
+) -> None:
+    _cadence(window, context, ("Ava",))
+    service = window.cadence_service()
+    second = service.create_cadence("Second")
+    service.add_step(second.id, "other", 1, "Ping on Slack")
+    service.add_people(
+        second.id, _person_ids(context, ("Ben",)).values(), service.today() - timedelta(days=7)
+    )
+    panel = _panel(qtbot, window)
+    assert panel.tree.isColumnHidden(5)  # the ▶ column is the Focus Zone's
+    panel.group_combo.setCurrentIndex(
+        panel.group_combo.findText("Focus Zone", Qt.MatchFlag.MatchStartsWith)
+    )
+    assert panel.focus_zone and not panel.tree.isColumnHidden(5)
+    flat = [panel.model.index(r, 3).data() for r in range(panel.model.rowCount())]
+    assert flat == ["Intro Call (Runner)", "Ping on Slack (Second)"]  # no group rows
+    play = panel.tree.indexWidget(panel.model.index(1, 5))
+    assert isinstance(play, QPushButton) and play.text() == "▶"
+    qtbot.mouseClick(play, LEFT)
+    assert panel.pages.currentIndex() == 1
+    assert "Ping on Slack" in panel.step_label.text()
+    assert "Ben" in panel.person_label.text()
