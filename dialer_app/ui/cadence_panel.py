@@ -552,13 +552,8 @@ class CadencePanel(QWidget):
 class CadenceDock(QDockWidget):
     """The panel in a dock (right by default; the rep may float or move it)."""
 
-    def __init__(
-        self,
-        service_factory: Callable[[], CadenceService],
-        host: RunnerHost,
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, panel: CadencePanel, parent: QWidget | None = None) -> None:
         super().__init__("Cadence to-do", parent)
         self.setObjectName("cadenceDock")
-        self.panel = CadencePanel(service_factory, host, self)
-        self.setWidget(self.panel)
+        self.panel = panel
+        self.setWidget(panel)

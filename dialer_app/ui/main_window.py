@@ -501,9 +501,9 @@ class MainWindow(QMainWindow):
             return None
         dock = self.cadence_dock
         if dock is None:
-            from dialer_app.ui.cadence_panel import CadenceDock
+            from dialer_app.ui.cadence_panel import CadenceDock, CadencePanel
 
-            dock = CadenceDock(self.cadence_service, self, self)
+            dock = CadenceDock(CadencePanel(self.cadence_service, self), self)
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
             if self._deps.logger is not None:
                 self._deps.logger.logged.connect(dock.panel.on_logged)
