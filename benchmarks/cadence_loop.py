@@ -128,7 +128,7 @@ class Loop:
         panel, calls = self.panel, self.calls
         panel.auto_dial_check.setChecked(auto)
         panel.show_list()
-        panel.run(next(r for r in panel.rows if r.cadence_id == cadence_id))
+        panel.run(next(r for r in panel.todo.rows if r.cadence_id == cadence_id))
         figures: list[float] = []
         while panel.pages.currentIndex() == 1:
             if not auto:

@@ -508,13 +508,13 @@ class MainWindow(QMainWindow):
             if self._deps.logger is not None:
                 self._deps.logger.logged.connect(dock.panel.on_logged)
             self.cadence_dock = dock
-            dock.panel.reload()
+            dock.panel.todo.reload()
         elif dock.isVisible():
             dock.hide()
             return dock
         dock.show()
         dock.raise_()
-        dock.panel.tree.setFocus()
+        dock.panel.todo.tree.setFocus()
         return dock
 
     # the runner's host (ui.cadence_panel.RunnerHost)

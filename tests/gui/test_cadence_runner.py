@@ -63,7 +63,7 @@ def _panel(qtbot: QtBot, window: MainWindow) -> CadencePanel:
 
 
 def _row(panel: CadencePanel, name: str) -> DueStep:
-    return next(r for r in panel.rows if r.name == name)
+    return next(r for r in panel.todo.rows if r.name == name)
 
 
 def _step_of(context: AppContext, person_id: int) -> str:
@@ -100,7 +100,7 @@ def test_shortcut_opens_and_hides_the_panel(qtbot: QtBot, window: MainWindow) ->
     assert window.actions_by_name["cadence_todo"].shortcuts()[0].toString() == "Ctrl+Shift+D"
     assert window._cadence_service is None
     panel = _panel(qtbot, window)
-    assert panel.rows  # the demo cadences have work due (or the empty text shows)
+    assert panel.todo.rows  # the demo cadences have work due (or the empty text shows)
     window.actions_by_name["cadence_todo"].trigger()
     assert window.cadence_dock is not None and not window.cadence_dock.isVisible()
 
@@ -112,9 +112,9 @@ def test_run_a_phone_step_through_each_log_button(
     _cadence(window, context, PEOPLE)
     ids = _person_ids(context, PEOPLE)
     panel = _panel(qtbot, window)
-    assert [(r.name, r.people_due) for r in panel.rows] == [("Intro Call", 4)]
-    assert panel.model.index(0, 0).data() == "Runner"  # the group row
-    step = panel.model.index(0, 0, panel.model.index(0, 0))
+    assert [(r.name, r.people_due) for r in panel.todo.rows] == [("Intro Call", 4)]
+    assert panel.todo.model.index(0, 0).data() == "Runner"  # the group row
+    step = panel.todo.model.index(0, 0, panel.todo.model.index(0, 0))
     assert [step.siblingAtColumn(c).data() for c in range(5)] == [
         "☎ Phone",
         "1",
@@ -123,7 +123,7 @@ def test_run_a_phone_step_through_each_log_button(
         "4",
     ]
     panel.sort_combo.setCurrentIndex(panel.sort_combo.findData(PeopleSort.NAME))
-    qtbot.mouseClick(panel.run_button, LEFT)
+    qtbot.mouseClick(panel.todo.run_button, LEFT)
     logger = window._deps.logger
     assert logger is not None
 
@@ -181,7 +181,7 @@ def test_auto_dial_calls_the_next_person(qtbot: QtBot, phone: Phone, context: Ap
     panel.auto_dial_check.setChecked(True)
     assert window._deps.settings.auto_dial is True
     panel.sort_combo.setCurrentIndex(panel.sort_combo.findData(PeopleSort.NAME))
-    panel.run_selected()
+    panel.todo.run_selected()
     first = engine.last("dial")  # the first person is called at once
     call_id = str(first[1])
     engine.on_event(CallStateChanged(call_id, CallState.CONNECTED, 200, "OK"))
@@ -207,7 +207,7 @@ def test_other_and_integration_steps_then_steps_list(
     for person in service.due_people(call_step.step_id):
         service.complete(person.membership_id, call_step.step_id)
     panel = _panel(qtbot, window)
-    assert [r.name for r in panel.rows] == ["Research"]
+    assert [r.name for r in panel.todo.rows] == ["Research"]
     panel.sort_combo.setCurrentIndex(panel.sort_combo.findData(PeopleSort.NAME))
     panel.run(_row(panel, "Research"))
     assert panel.task_box.isVisible() and not panel.phone_box.isVisible()
@@ -249,7 +249,7 @@ def test_other_and_integration_steps_then_steps_list(
     assert selected is not None and selected.id == cadence_id
     qtbot.mouseClick(panel.suggestion_buttons[Suggestion.RETURN_TO_STEPS_LIST], LEFT)
     assert panel.pages.currentIndex() == 0
-    assert panel.rows == [] and panel.empty_label.isVisible()
+    assert panel.todo.rows == [] and panel.todo.empty_label.isVisible()
 
 
 def _row_named(service: CadenceService, name: str) -> DueStep:
@@ -270,15 +270,15 @@ def test_grouped_by_account_runs_and_completes_one_account(
     for person in service.due_people(call_step.step_id):
         service.complete(person.membership_id, call_step.step_id)
     panel = _panel(qtbot, window)
-    panel.group_combo.setCurrentIndex(panel.group_combo.findData(GroupBy.ACCOUNT))
-    assert [(r.account_name, r.name, r.people_due) for r in panel.rows] == [
+    panel.todo.group_combo.setCurrentIndex(panel.todo.group_combo.findData(GroupBy.ACCOUNT))
+    assert [(r.account_name, r.name, r.people_due) for r in panel.todo.rows] == [
         ("Acme Logistics", "Research", 2),
         ("Globex Retail", "Research", 1),
     ]
-    assert panel.model.index(0, 0).data() == "Acme Logistics"
-    assert panel.model.index(0, 3, panel.model.index(0, 0)).data() == "Research (Runner)"
-    assert panel.selected_row() == panel.rows[0]
-    qtbot.keyClick(panel.tree, Qt.Key.Key_Return)  # Enter runs the highlighted step
+    assert panel.todo.model.index(0, 0).data() == "Acme Logistics"
+    assert panel.todo.model.index(0, 3, panel.todo.model.index(0, 0)).data() == "Research (Runner)"
+    assert panel.todo.selected_row() == panel.todo.rows[0]
+    qtbot.keyClick(panel.todo.tree, Qt.Key.Key_Return)  # Enter runs the highlighted step
     assert panel.pages.currentIndex() == 1
     assert panel.position_label.text() == "Person 1 of 2"
     monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: QMessageBox.StandardButton.Yes)
@@ -293,7 +293,7 @@ def test_grouped_by_account_runs_and_completes_one_account(
     assert suggestions.next_step.account_name == "Acme Logistics"
     qtbot.mouseClick(panel.suggestion_buttons[Suggestion.RETURN_HOME], LEFT)
     assert panel.pages.currentIndex() == 0
-    assert [(r.account_name, r.name) for r in panel.rows] == [
+    assert [(r.account_name, r.name) for r in panel.todo.rows] == [
         ("Acme Logistics", "LinkedIn - Connection Request"),
         ("Globex Retail", "Research"),
     ]
@@ -310,14 +310,14 @@ def test_focus_zone_lists_every_cadence_with_a_play_button(
         second.id, _person_ids(context, ("Ben",)).values(), service.today() - timedelta(days=7)
     )
     panel = _panel(qtbot, window)
-    assert panel.tree.isColumnHidden(5)  # the ▶ column is the Focus Zone's
-    panel.group_combo.setCurrentIndex(
-        panel.group_combo.findText("Focus Zone", Qt.MatchFlag.MatchStartsWith)
+    assert panel.todo.tree.isColumnHidden(5)  # the ▶ column is the Focus Zone's
+    panel.todo.group_combo.setCurrentIndex(
+        panel.todo.group_combo.findText("Focus Zone", Qt.MatchFlag.MatchStartsWith)
     )
-    assert panel.focus_zone and not panel.tree.isColumnHidden(5)
-    flat = [panel.model.index(r, 3).data() for r in range(panel.model.rowCount())]
+    assert panel.todo.focus_zone and not panel.todo.tree.isColumnHidden(5)
+    flat = [panel.todo.model.index(r, 3).data() for r in range(panel.todo.model.rowCount())]
     assert flat == ["Intro Call (Runner)", "Ping on Slack (Second)"]  # no group rows
-    play = panel.tree.indexWidget(panel.model.index(1, 5))
+    play = panel.todo.tree.indexWidget(panel.todo.model.index(1, 5))
     assert isinstance(play, QPushButton) and play.text() == "▶"
     qtbot.mouseClick(play, LEFT)
     assert panel.pages.currentIndex() == 1
