@@ -51,6 +51,9 @@ class Settings:
     time_zone: str = ""
     """The rep's IANA time zone: cadence steps fall due at its midnight. Empty means the
     computer's own zone."""
+    auto_dial: bool = False
+    """Cadence runner: dial each person as soon as they are queued (else the rep clicks
+    Dial). Off by default: a call should not start before the rep has read who it is."""
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
     """Keys this version does not know (kept when saving)."""
 

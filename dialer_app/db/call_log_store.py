@@ -219,6 +219,7 @@ def record_completion(
     call_id: int | None,
     success: bool,
     outcome: str,
+    notes: str = "",
 ) -> None:
     """Write the StepCompletion (who: this database's rep; when; which step; how) and move
     the membership on (``domain.cadences.advance``). A person no longer on that step (a
@@ -230,6 +231,7 @@ def record_completion(
             call_id=call_id,
             success=success,
             outcome=outcome,
+            notes=notes,
         )
     )
     if membership.current_step_id != step_id:

@@ -356,3 +356,6 @@ class StepCompletion(SyncedMixin, Base):
     """How it was done: the log button (``LogAction`` value: log_and_complete, complete_only,
     success) or ``complete``/``complete_all`` for other and integration steps. Who did it is
     the rep this database belongs to (the sync push carries them), when is ``completed_at``."""
+    notes: Mapped[str] = mapped_column(Text, default="", server_default="")
+    """What the rep wrote when completing an other/integration step from the runner (a phone
+    step's notes are the call's)."""

@@ -640,14 +640,23 @@ class CadenceService(QObject):
         due = self.due_steps(today, group_by)
         return next_step_suggestions(ran.step_id, ran.group(group_by), due, group_by)
 
-    def complete(self, membership_id: int, step_id: int, outcome: str = COMPLETE) -> None:
-        """Log and Complete of an other or integration step for one person."""
+    def complete(
+        self, membership_id: int, step_id: int, outcome: str = COMPLETE, notes: str = ""
+    ) -> None:
+        """Log and Complete of an other or integration step for one person, with the
+        rep's notes."""
         with self._sessions.begin() as session:
             membership = session.get(CadenceMembership, membership_id)
             if membership is None:
                 raise CadenceError("That person is no longer on the cadence.")
             record_completion(
-                session, membership, step_id, call_id=None, success=False, outcome=outcome
+                session,
+                membership,
+                step_id,
+                call_id=None,
+                success=False,
+                outcome=outcome,
+                notes=notes.strip(),
             )
         self.changed.emit()
 

@@ -47,6 +47,7 @@ class LogStore(Protocol):
     def attach_cadence_step(
         self, call_uuid: str, membership_id: int | None, step_id: int | None
     ) -> None: ...
+    def step_info(self, membership_id: int) -> StepInfo | None: ...
     def complete_step(
         self,
         membership_id: int,
@@ -140,6 +141,17 @@ class CallLoggerService(QObject):
     def prepare_step(self, step: StepInfo | None) -> None:
         """The next dial runs this cadence phone step (set by the cadence runner)."""
         self._pending_step = step
+
+    def prepare_membership(self, membership_id: int | None) -> StepInfo | None:
+        """The cadence runner queued a person: their current step is the next dial's
+        (None clears it, e.g. when the rep leaves the runner)."""
+        step = self._store.step_info(membership_id) if membership_id is not None else None
+        self.prepare_step(step)
+        return step
+
+    @property
+    def pending_step(self) -> StepInfo | None:
+        return self._pending_step
 
     def _on_dial_started(self, call: ActiveCall) -> None:
         if self._session is not None and self._dirty:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -50,10 +50,12 @@ if TYPE_CHECKING:  # the service imports SQLAlchemy: not on the start-up path
     from sqlalchemy.orm import Session, sessionmaker
 
     from dialer_app.db.people_import import ImportReport
+    from dialer_app.domain.cadences import DuePerson
     from dialer_app.services.cadences import CadenceService
     from dialer_app.services.person_profile import PersonProfile, PersonProfileService
     from dialer_app.services.team_options import TeamOptionsService
     from dialer_app.ui.cadence_dialogs import AddToCadenceDialog
+    from dialer_app.ui.cadence_panel import CadenceDock
     from dialer_app.ui.cadences_page import CadencesPage
     from dialer_app.ui.import_wizard import ImportWizard
     from dialer_app.ui.person_profile import PersonProfileWindow
@@ -131,6 +133,7 @@ class MainWindow(QMainWindow):
         self.cadences_page: CadencesPage | None = None
         self.add_to_cadence_dialog: AddToCadenceDialog | None = None
         self.cadences_tab: QWidget | None = None
+        self.cadence_dock: CadenceDock | None = None
         if deps.cadences is not None:
             # An empty tab at start-up: the page (and the ORM) load when it is first shown.
             self.cadences_tab = QWidget()
@@ -313,6 +316,15 @@ class MainWindow(QMainWindow):
                 self.add_selected_to_cadence,
             )
         )
+        if self._deps.cadences is not None:
+            people_menu.addAction(
+                self._add_action(
+                    "cadence_todo",
+                    "Cadence &to-do",
+                    ["Ctrl+Shift+D"],
+                    self.toggle_cadence_panel,
+                )
+            )
         people_menu.addAction(
             self._add_action(
                 "call_selected",
@@ -483,6 +495,73 @@ class MainWindow(QMainWindow):
         """A log may complete a step or add a call to Calls Made: refresh open views."""
         if self._cadence_service is not None:
             self._cadence_service.notify_changed()
+
+    def toggle_cadence_panel(self) -> CadenceDock | None:
+        """Cadence to-do (Ctrl+Shift+D): the side panel, built the first time it opens."""
+        if self._deps.cadences is None:
+            return None
+        dock = self.cadence_dock
+        if dock is None:
+            from dialer_app.ui.cadence_panel import CadenceDock, CadencePanel
+
+            dock = CadenceDock(CadencePanel(self.cadence_service, self), self)
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+            if self._deps.logger is not None:
+                self._deps.logger.logged.connect(dock.panel.on_logged)
+            self.cadence_dock = dock
+            dock.panel.todo.reload()
+        elif dock.isVisible():
+            dock.hide()
+            return dock
+        dock.show()
+        dock.raise_()
+        dock.panel.todo.tree.setFocus()
+        return dock
+
+    # the runner's host (ui.cadence_panel.RunnerHost)
+    def queue_person(self, person: DuePerson | None, *, dial: bool) -> str:
+        """Put a due person on the dial pad with their cadence step ready for the logger."""
+        logger = self._deps.logger
+        if person is None:
+            if logger is not None:
+                logger.prepare_step(None)
+            return ""
+        if self._deps.calls.active_call is not None:
+            return "Finish the current call, then click Put on dial pad."
+        row = self._deps.people.person(person.person_id)
+        if row is None:
+            return "That person no longer exists."
+        if not person.phone_e164:
+            if logger is not None:
+                logger.prepare_step(None)
+            self.load_person(replace(row, phone_e164=""))
+            return f"{person.name} has no phone number: complete the step from the log later."
+        self.left_tabs.setCurrentIndex(0)
+        self.load_person(
+            replace(row, phone_e164=person.phone_e164, phone_extension=person.phone_extension)
+        )
+        if logger is not None:
+            logger.prepare_membership(person.membership_id)
+        if dial:
+            self.dial_pad.request_dial()
+        return ""
+
+    def show_cadence(self, cadence_id: int) -> None:
+        """Return to Cadence Overview: the Cadences tab on that cadence."""
+        if self.cadences_tab is None:
+            return
+        self.right_tabs.setCurrentWidget(self.cadences_tab)
+        page = self._ensure_cadences_page()
+        if page is not None:
+            page.select_cadence(cadence_id)
+
+    @property
+    def auto_dial(self) -> bool:
+        return self._deps.settings.auto_dial
+
+    def set_auto_dial(self, on: bool) -> None:
+        if on != self._deps.settings.auto_dial:
+            self._save_setting(auto_dial=on)
 
     def add_selected_to_cadence(self) -> AddToCadenceDialog | None:
         """People → Add to cadence: pick one; refusals (do not contact...) stay on screen."""

@@ -58,3 +58,11 @@ def test_unreadable_file_is_kept_aside(tmp_path: Path) -> None:
 def test_secrets_are_not_settings() -> None:
     names = {name.lower() for name in Settings.__dataclass_fields__}
     assert not any("password" in n or "token" in n or "secret" in n for n in names)
+
+
+def test_auto_dial_is_off_by_default_and_round_trips(tmp_path: Path) -> None:
+    assert Settings().auto_dial is False
+    path = tmp_path / "settings.json"
+    save_settings(path, Settings(auto_dial=True))
+    assert load_settings(path).auto_dial is True
+    assert settings_from_dict({"version": 1, "auto_dial": "yes"}).auto_dial is False
