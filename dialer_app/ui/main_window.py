@@ -769,6 +769,9 @@ class MainWindow(QMainWindow):
             self._on_notice(problem.message)
         self.dial_pad.set_region(settings.default_region)
         self.people_model.set_region(settings.default_region)
+        if self.cadence_dock is not None:
+            self.cadence_dock.panel.auto_dial_check.setChecked(settings.auto_dial)
+        self._cadences_changed()  # "today" follows the rep's time zone
         self.check_keyring()
 
     def show_shortcuts(self) -> None:

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QCompleter,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -47,6 +46,7 @@ from dialer_app.domain.person_profile import (
     local_time,
 )
 from dialer_app.ui.calls_page import CallsPage, CallsTableModel
+from dialer_app.ui.time_zones import time_zone_completer
 
 if TYPE_CHECKING:  # the service imports SQLAlchemy: loaded when a profile opens
     from dialer_app.services.person_profile import (
@@ -220,7 +220,7 @@ class PersonProfileWindow(QWidget):
                 self.field_errors[where] = _error_label(f"error_{where.value}")
                 form.addRow("", self.field_errors[where])
         self.edits["time_zone"].setPlaceholderText("e.g. America/New_York; empty: from the number")
-        self.edits["time_zone"].setCompleter(_time_zone_completer(self))
+        self.edits["time_zone"].setCompleter(time_zone_completer(self))
         self.edits["time_zone"].textChanged.connect(lambda _text: self.refresh_clock())
 
         self.phone_rows: list[PhoneRow] = []
@@ -477,12 +477,3 @@ def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
     for r, cells in enumerate(rows):
         for c, text in enumerate(cells):
             table.setItem(r, c, QTableWidgetItem(text))
-
-
-def _time_zone_completer(parent: QWidget) -> QCompleter:
-    from zoneinfo import available_timezones
-
-    completer = QCompleter(sorted(available_timezones()), parent)
-    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-    completer.setFilterMode(Qt.MatchFlag.MatchContains)
-    return completer

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dialer_app.domain.person_profile import is_time_zone
 from dialer_app.engine.config import LineConfig
 from dialer_app.engine.events import OptionsResult
 from dialer_app.secrets import (
@@ -30,6 +31,7 @@ from dialer_app.settings import Settings
 from dialer_app.ui.region_combo import region_combo
 from dialer_app.ui.settings_audio import AudioPage, VoicemailPage
 from dialer_app.ui.settings_lines import LinesPage, describe_options_result
+from dialer_app.ui.time_zones import time_zone_completer
 
 
 def ask_keep_secret_for_session(parent: QWidget | None, message: str) -> bool:
@@ -117,9 +119,20 @@ class SettingsDialog(QDialog):
         )
         self.keyring_label = QLabel(secrets.status().message)
         self.keyring_label.setWordWrap(True)
+        self.zone_edit = QLineEdit(settings.time_zone)
+        self.zone_edit.setObjectName("repTimeZone")
+        self.zone_edit.setPlaceholderText("this computer's time zone")
+        self.zone_edit.setCompleter(time_zone_completer(self))
+        self.zone_error = QLabel("")
+        self.zone_error.setStyleSheet("color: #c0392b;")
+        self.auto_dial_check = QCheckBox("Cadence phone steps: dial the next person by itself")
+        self.auto_dial_check.setChecked(settings.auto_dial)
         form = QFormLayout(page)
         form.addRow("Default region for numbers", self.region_combo)
+        form.addRow("Your time zone (steps fall due at your midnight)", self.zone_edit)
+        form.addRow("", self.zone_error)
         form.addRow("", self.logger_check)
+        form.addRow("", self.auto_dial_check)
         form.addRow("Stop ringing after", self.ring_spin)
         form.addRow("Team server", self.server_edit)
         form.addRow("API token", self.token_edit)
@@ -153,6 +166,8 @@ class SettingsDialog(QDialog):
             default_region=str(self.region_combo.currentData()),
             use_popped_out_logger=self.logger_check.isChecked(),
             ring_timeout_s=self.ring_spin.value(),
+            time_zone=self.zone_edit.text().strip(),
+            auto_dial=self.auto_dial_check.isChecked(),
             team_server_url=self.server_edit.text().strip(),
             lines=self.lines_page.lines(),
             default_line=self.lines_page.default_line,
@@ -174,6 +189,15 @@ class SettingsDialog(QDialog):
         return problems
 
     def accept(self) -> None:
+        zone = self.zone_edit.text().strip()
+        if zone and not is_time_zone(zone):
+            self.tabs.setCurrentIndex(0)
+            self.zone_error.setText(
+                f"“{zone}” is not a time zone: use a name such as Europe/London, or leave it "
+                "empty for this computer's."
+            )
+            self.zone_edit.setFocus()
+            return
         problems = self._line_problems()
         if problems:
             self.tabs.setCurrentWidget(self.lines_page)

@@ -57,3 +57,21 @@ def test_no_keyring_and_cancel_keeps_the_dialog_open(
     dialog.accept()
     assert dialog.isVisible()
     assert store.get(API_TOKEN) is None
+
+
+def test_rep_time_zone_and_auto_dial_are_checked_and_saved(
+    qtbot: QtBot, memory_keyring: dict[tuple[str, str], str]
+) -> None:
+    dialog = _dialog(qtbot, SecretStore())
+    assert dialog.zone_edit.text() == "" and not dialog.auto_dial_check.isChecked()
+    qtbot.keyClicks(dialog.zone_edit, "Europe/Londn")
+    dialog.accept()
+    assert dialog.result() != dialog.DialogCode.Accepted  # refused, the text kept
+    assert "is not a time zone" in dialog.zone_error.text()
+    assert dialog.zone_edit.text() == "Europe/Londn"
+    dialog.zone_edit.setText("Europe/London")
+    dialog.auto_dial_check.setChecked(True)
+    dialog.accept()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    chosen = dialog.result_settings()
+    assert (chosen.time_zone, chosen.auto_dial) == ("Europe/London", True)
