@@ -63,6 +63,10 @@ class RunnerHost(Protocol):
 
     def show_cadence(self, cadence_id: int) -> None: ...
 
+    def open_profile(self, person_id: int) -> object:
+        """The person's profile window (seed 004: Run Step opens the person)."""
+        ...
+
     @property
     def auto_dial(self) -> bool: ...
 
@@ -145,6 +149,9 @@ class CadencePanel(QWidget):
         self.previous_button.setToolTip("Previous person")
         self.next_button = QPushButton("▶")
         self.next_button.setToolTip("Next person")
+        self.profile_button = QPushButton("Profile")
+        self.profile_button.setObjectName("runnerProfile")
+        self.profile_button.setToolTip("Open this person's profile: details, numbers, calls")
         self.position_label = QLabel("")
         self.position_label.setObjectName("runnerPosition")
         self.position_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -173,6 +180,7 @@ class CadencePanel(QWidget):
         arrows.addWidget(self.previous_button)
         arrows.addWidget(self.position_label, 1)
         arrows.addWidget(self.next_button)
+        arrows.addWidget(self.profile_button)
         self.phone_box = QWidget()
         phone = QVBoxLayout(self.phone_box)
         phone.setContentsMargins(0, 0, 0, 0)
@@ -211,6 +219,7 @@ class CadencePanel(QWidget):
         self.sort_combo.currentIndexChanged.connect(lambda _i: self._resort())
         self.previous_button.clicked.connect(lambda: self.go_to(-1))
         self.next_button.clicked.connect(lambda: self.go_to(1))
+        self.profile_button.clicked.connect(self._open_profile)
         self.dial_button.clicked.connect(lambda: self._queue(dial=True))
         self.pad_button.clicked.connect(lambda: self._queue(dial=False))
         self.auto_dial_check.toggled.connect(self._host.set_auto_dial)
@@ -265,6 +274,7 @@ class CadencePanel(QWidget):
         self.position_label.setText(position_text(self.index, len(self.people)))
         self.previous_button.setEnabled(self.index > 0)
         self.next_button.setEnabled(self.index < len(self.people) - 1)
+        self.profile_button.setEnabled(person is not None)
         if person is None:
             self.person_label.setText("")
             return
@@ -279,6 +289,10 @@ class CadencePanel(QWidget):
         self.notes.clear()
         if self.is_phone:
             self._queue(dial=dial)
+
+    def _open_profile(self) -> None:
+        if self.current is not None:
+            self._host.open_profile(self.current.person_id)
 
     def _queue(self, *, dial: bool) -> None:
         person = self.current

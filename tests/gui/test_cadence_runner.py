@@ -136,6 +136,9 @@ def test_run_a_phone_step_through_each_log_button(
 
     shown("Ava", "Person 1 of 4")
     assert window.dial_pad.number_edit.text()  # Ava's number, ready to dial
+    qtbot.mouseClick(panel.profile_button, LEFT)  # the person's profile, on demand
+    assert window.profile_windows[ids["Ava"]].isVisible()
+    window.profile_windows[ids["Ava"]].close()
     assert "Ask who owns" in panel.instructions.text()
     engine_dials = len([c for c in engine.commands if c[0] == "dial"])
 
