@@ -21,7 +21,7 @@ Nothing here imports Qt or SQLAlchemy; the service feeds it rows and stores the 
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol, TypeVar
@@ -407,6 +407,25 @@ class DuePerson:
     phone_e164: str
     phone_extension: str
     due_date: date
+    linkedin_url: str = ""
+    """Their LinkedIn profile when an import brought one (a custom field): LinkedIn steps
+    link out to it."""
+
+
+def linkedin_url(custom_fields: Mapping[str, str]) -> str:
+    """The first custom field value that is a LinkedIn address, as an https URL ("" if
+    none): CRM exports carry it under many names ("LinkedIn", "Person Linkedin Url")."""
+    for value in custom_fields.values():
+        text = value.strip()
+        lowered = text.lower()
+        if "linkedin.com/" in lowered and " " not in text:
+            bare = text.split("://", 1)[-1]
+            return f"https://{bare}"
+    return ""
+
+
+def is_linkedin_step(step_name: str) -> bool:
+    return "linkedin" in step_name.lower()
 
 
 def sort_people(rows: Iterable[DuePerson], sort: PeopleSort) -> list[DuePerson]:

@@ -25,6 +25,7 @@ read that depends on it takes an optional ``today`` so tests and the runner can 
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -62,6 +63,7 @@ from dialer_app.domain.cadences import (
     due_date,
     first_step_id,
     is_due,
+    linkedin_url,
     local_today,
     membership_transition,
     move_within_day,
@@ -629,6 +631,7 @@ class CadenceService(QObject):
                         phone_e164=first.e164 if first else "",
                         phone_extension=(first.extension or "") if first else "",
                         due_date=due_date(membership.added_on, step.day),
+                        linkedin_url=linkedin_url(_custom_fields(person.custom_fields)),
                     )
                 )
             return sort_people(rows, sort)
@@ -794,3 +797,12 @@ class CadenceService(QObject):
         return CadenceRow(
             cadence.id, cadence.name, cadence.archived, int(steps or 0), int(active or 0)
         )
+
+
+def _custom_fields(text: str | None) -> dict[str, str]:
+    """A person's custom fields (JSON from imports); anything unreadable counts as none."""
+    try:
+        value = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}

@@ -9,6 +9,7 @@ window (``RunnerHost``) puts people on the dial pad and prepares the step's call
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
@@ -37,6 +38,7 @@ from dialer_app.domain.cadences import (
     NextStepSuggestions,
     PeopleSort,
     Suggestion,
+    is_linkedin_step,
 )
 from dialer_app.ui.cadence_models import step_type_text
 from dialer_app.ui.cadence_todo import CadenceTodo
@@ -172,6 +174,9 @@ class CadencePanel(QWidget):
         self.complete_button.setObjectName("runnerComplete")
         self.complete_all_button = QPushButton("Complete All")
         self.complete_all_button.setObjectName("runnerCompleteAll")
+        self.link_label = QLabel("")
+        self.link_label.setObjectName("runnerLink")
+        self.link_label.setOpenExternalLinks(True)  # the rep's browser, on their click
         self.message = QLabel("")
         self.message.setObjectName("runnerMessage")
         self.message.setWordWrap(True)
@@ -193,6 +198,7 @@ class CadencePanel(QWidget):
         self.task_box = QWidget()
         task = QVBoxLayout(self.task_box)
         task.setContentsMargins(0, 0, 0, 0)
+        task.addWidget(self.link_label)
         task.addWidget(self.notes)
         task_buttons = QHBoxLayout()
         task_buttons.addWidget(self.complete_button, 1)
@@ -286,9 +292,18 @@ class CadencePanel(QWidget):
         if self.is_phone:
             lines.append(number or "No phone number")
         self.person_label.setText("<br>".join(line for line in lines if line))
+        self.link_label.setText(self._link_out(person))
         self.notes.clear()
         if self.is_phone:
             self._queue(dial=dial)
+
+    def _link_out(self, person: DuePerson) -> str:
+        """A LinkedIn step links to the person's profile when an import brought it."""
+        row = self.running
+        if row is None or not person.linkedin_url or not is_linkedin_step(row.name):
+            return ""
+        url = html.escape(person.linkedin_url, quote=True)
+        return f'<a href="{url}">Open {html.escape(person.name)} on LinkedIn</a>'
 
     def _open_profile(self) -> None:
         if self.current is not None:

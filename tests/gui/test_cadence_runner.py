@@ -237,8 +237,13 @@ def test_other_and_integration_steps_then_steps_list(
         "LinkedIn - Connection Request"
     }
     assert panel.next_label.text() == "Next: ⇄ Integration · Day 3 · Step 3 · Runner"
+    with context.database.sessions.begin() as session:  # an import brought Ava's LinkedIn
+        ava = session.get(Person, ids["Ava"])
+        assert ava is not None
+        ava.custom_fields = '{"Person Linkedin Url": "www.linkedin.com/in/ava-t"}'
     qtbot.mouseClick(panel.suggestion_buttons[Suggestion.RUN_NEXT_STEP], LEFT)
     assert panel.complete_button.text() == "Done: LinkedIn - Connection Request"
+    assert 'href="https://www.linkedin.com/in/ava-t"' in panel.link_label.text()
     qtbot.mouseClick(panel.complete_all_button, LEFT)
     assert {_step_of(context, ids[n]) for n in ("Ava", "Ben", "Chloe")} == {"finished"}
     # nothing else due in the cadence: Return to Steps List instead of Run Next Step

@@ -37,3 +37,17 @@ def test_position_text() -> None:
     assert position_text(0, 12) == "Person 1 of 12"
     assert position_text(0, 0) == "Nobody due"
     assert position_text(5, 3) == "Nobody due"
+
+
+def test_linkedin_address_from_custom_fields() -> None:
+    from dialer_app.domain.cadences import is_linkedin_step, linkedin_url
+
+    assert linkedin_url({"Lead source": "Webinar", "LinkedIn": "linkedin.com/in/ada"}) == (
+        "https://linkedin.com/in/ada"
+    )
+    assert linkedin_url({"Profile": "http://www.linkedin.com/in/bob"}) == (
+        "https://www.linkedin.com/in/bob"
+    )
+    assert linkedin_url({"Notes": "met on linkedin.com/ and at a fair"}) == ""
+    assert linkedin_url({}) == ""
+    assert is_linkedin_step("LinkedIn - InMail") and not is_linkedin_step("SMS")
