@@ -7,7 +7,9 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-PAGE_SIZE = 200
+PAGE_SIZE = 80
+"""Rows fetched at a time: more than a tall window shows (Qt asks for more as the rep
+scrolls), few enough that each keystroke of a search reads little."""
 Row = TypeVar("Row")
 Index = QModelIndex | QPersistentModelIndex
 
