@@ -155,6 +155,20 @@ class AddOutcome:
         parts += [reason for _, reason in (*self.refused, *self.skipped)]
         return " ".join(parts)
 
+    def summary(self, reasons_shown: int = 10) -> str:
+        """For an add of many people: how many were added, skipped and refused, then the
+        refusal reasons (each said once, the first ``reasons_shown`` of them)."""
+        added = len(self.added)
+        text = (
+            f"Added {added} {'person' if added == 1 else 'people'}, "
+            f"skipped {len(self.skipped)} (already on it), refused {len(self.refused)}."
+        )
+        reasons = list(dict.fromkeys(reason for _, reason in self.refused))
+        lines = [text, *reasons[:reasons_shown]]
+        if len(reasons) > reasons_shown:
+            lines.append(f"…and {len(reasons) - reasons_shown:,} more.")
+        return "\n".join(lines)
+
 
 @dataclass(frozen=True)
 class StepDeletion:
