@@ -229,8 +229,8 @@ def _import(
         report.skipped += counts.skipped
         report.problems.extend(counts.problems)
         report.person_ids.extend(counts.person_ids)
-    # A person named twice in the file (created, then updated) is listed once.
-    report.person_ids = list(dict.fromkeys(report.person_ids))
+    if report.updated:  # someone named twice in the file (created, then updated): once
+        report.person_ids = list(dict.fromkeys(report.person_ids))
     if report.cancelled and isinstance(rows, Generator):
         rows.close()  # stop parsing what will not be imported (worker processes included)
     return report

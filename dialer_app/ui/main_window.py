@@ -588,7 +588,11 @@ class MainWindow(QMainWindow):
         if self._deps.cadences is None:
             return None
         query = self.people_panel.current_query()
-        person_ids = self._deps.people.matching_ids(query)
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # ~2 s for 100,000 people
+        try:
+            person_ids = self._deps.people.matching_ids(query)
+        finally:
+            QApplication.restoreOverrideCursor()
         if not person_ids:
             self._on_notice(f"No one matches “{query}”.")
             return None
