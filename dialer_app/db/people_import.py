@@ -48,6 +48,8 @@ class ImportReport:
     """Duplicates left alone, including those an "update" found already identical."""
     problems: list[RowProblem] = field(default_factory=list)
     cancelled: bool = False
+    person_ids: list[int] = field(default_factory=list)
+    """The people created or updated (each once), e.g. to add them to a cadence."""
 
     @property
     def imported(self) -> int:
@@ -60,6 +62,8 @@ class _Counts:
     updated: int = 0
     skipped: int = 0
     problems: list[RowProblem] = field(default_factory=list)
+    person_ids: list[int] = field(default_factory=list)
+    """Created (once inserted) and updated people of the batch."""
     new: list[_NewPerson] = field(default_factory=list)
     """People to insert when the batch ends."""
 
@@ -213,7 +217,7 @@ def _import(
                     session.rollback()
                     break
             else:
-                _insert_new(session, index, counts.new)
+                counts.person_ids += _insert_new(session, index, counts.new)
                 session.commit()
                 index.settle(counts.new)
             del loaded
@@ -224,6 +228,9 @@ def _import(
         report.updated += counts.updated
         report.skipped += counts.skipped
         report.problems.extend(counts.problems)
+        report.person_ids.extend(counts.person_ids)
+    if report.updated:  # someone named twice in the file (created, then updated): once
+        report.person_ids = list(dict.fromkeys(report.person_ids))
     if report.cancelled and isinstance(rows, Generator):
         rows.close()  # stop parsing what will not be imported (worker processes included)
     return report
@@ -260,7 +267,7 @@ def _import_one(
         counts.skipped += 1
         return
     if isinstance(ref, _NewPerson):  # the file names the same person twice: insert it now
-        _insert_new(session, index, counts.new)
+        counts.person_ids += _insert_new(session, index, counts.new)
         index.settle(counts.new)
         counts.new.clear()
         assert ref.id is not None
@@ -269,6 +276,7 @@ def _import_one(
     if _update(session, index, person, imported):
         index.remember(person.id, person.email, (number.e164 for number in person.phone_numbers))
         counts.updated += 1
+        counts.person_ids.append(person.id)
     else:
         counts.skipped += 1
 
@@ -309,16 +317,17 @@ def _insert_sql(table: str, columns: Sequence[str]) -> str:
     return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
 
 
-def _insert_new(session: Session, index: _Index, new: Sequence[_NewPerson]) -> None:
+def _insert_new(session: Session, index: _Index, new: Sequence[_NewPerson]) -> list[int]:
     """Insert the batch's new people, numbers and accounts with one executemany per table.
 
     Straight to the driver, in the session's transaction: SQLAlchemy's per-row parameter
     handling costs more than SQLite's insert. Values mirror the models' defaults (the
     integration tests read the rows back through the ORM). Ids are assigned here, after
-    the largest stored one, so numbers can refer to their person without a round trip.
+    the largest stored one, so numbers can refer to their person without a round trip;
+    they are returned.
     """
     if not new:
-        return
+        return []
     connection = session.connection()
     stamp = _timestamp(connection.dialect)
     cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
@@ -366,6 +375,7 @@ def _insert_new(session: Session, index: _Index, new: Sequence[_NewPerson]) -> N
         cursor.executemany(_insert_sql("phone_numbers", _NUMBER_COLUMNS), numbers)
     finally:
         cursor.close()
+    return list(range(first_id, first_id + len(new)))
 
 
 def _insert_accounts(

@@ -17,6 +17,16 @@ class PeopleService:
     def count(self, query: str) -> int:
         return self._reader.count(query)
 
+    def matching_ids(self, query: str, *, page_size: int = 1000) -> list[int]:
+        """The ids of everyone matching ``query`` (everyone when empty), in list order:
+        every page, not only the ones a list has fetched (``count`` stops at a cap)."""
+        ids: list[int] = []
+        while True:
+            page = self.search(query, limit=page_size, offset=len(ids))
+            ids.extend(person.id for person in page)
+            if len(page) < page_size:
+                return ids
+
     def person(self, person_id: int) -> PersonRow | None:
         return self._reader.person(person_id)
 

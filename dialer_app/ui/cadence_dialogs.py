@@ -1,5 +1,5 @@
-"""Dialogs of the Cadences tab: a step's fields (seed 003's Create Step box), and adding a
-person to a cadence with the refusals shown in words."""
+"""Dialogs of the Cadences tab: a step's fields (seed 003's Create Step box), and adding
+people to a cadence with the refusals shown in words."""
 
 from __future__ import annotations
 
@@ -100,19 +100,20 @@ class StepDialog(QDialog):
 
 
 class AddToCadenceDialog(QDialog):
-    """Pick a cadence for the selected person; the result (added, skipped, or refused with
-    the reason, e.g. do not contact) stays on screen until the rep closes it."""
+    """Pick a cadence for a person or several (``who``: "Ava Stone", "3 people"); the result
+    (added, skipped, or refused with the reason, e.g. do not contact) stays on screen until
+    the rep closes it."""
 
     def __init__(
         self,
-        person_name: str,
+        who: str,
         cadences: Sequence[tuple[int, str]],
         add: Callable[[int], tuple[bool, str]],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("addToCadenceDialog")
-        self.setWindowTitle(f"Add {person_name} to a cadence")
+        self.setWindowTitle(f"Add {who} to a cadence")
         self._add = add
         self.cadence_combo = QComboBox()
         for cadence_id, name in cadences:

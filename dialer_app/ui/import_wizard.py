@@ -511,7 +511,8 @@ class ImportPage(QWizardPage):
 
 
 class ResultPage(QWizardPage):
-    """What happened, the rows that failed with the reason, and a way to save them."""
+    """What happened, the rows that failed with the reason, and a way to save them; and,
+    when the window offers cadences, a way to add the people it saved to one."""
 
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__()
@@ -533,6 +534,10 @@ class ResultPage(QWizardPage):
         self.save_button.setObjectName("importSaveProblems")
         self.save_button.clicked.connect(self.choose_problems_file)
         self.saved_label = _label("importSaved")
+        self.cadence_button = QPushButton("&Add these people to a cadence…")
+        self.cadence_button.setObjectName("importAddToCadence")
+        self.cadence_button.setVisible(False)
+        self.cadence_button.clicked.connect(self.add_to_cadence)
         counts = QFormLayout()
         counts.addRow("New people", self.created_label)
         counts.addRow("Updated", self.updated_label)
@@ -544,6 +549,10 @@ class ResultPage(QWizardPage):
         layout = QVBoxLayout(self)
         layout.addWidget(self.cancelled_label)
         layout.addLayout(counts)
+        cadence_row = QHBoxLayout()
+        cadence_row.addWidget(self.cadence_button)
+        cadence_row.addStretch(1)
+        layout.addLayout(cadence_row)
         layout.addWidget(self.problems_view, 1)
         layout.addLayout(save_row)
 
@@ -564,6 +573,11 @@ class ResultPage(QWizardPage):
             if report.cancelled
             else ""
         )
+        people = len(report.person_ids)
+        self.cadence_button.setText(
+            f"&Add {'this person' if people == 1 else f'these {people:,} people'} to a cadence…"
+        )
+        self.cadence_button.setVisible(self._wizard.offer_cadences and people > 0)
         self.problems_model.set_problems(table.headers, report.problems)
         self.problems_view.resizeColumnsToContents()
         has_problems = bool(report.problems)
@@ -572,6 +586,12 @@ class ResultPage(QWizardPage):
         self.saved_label.setText(
             "Save these rows as a CSV, fix them there and import that file." if has_problems else ""
         )
+
+    def add_to_cadence(self) -> None:
+        """The people the import created or updated, to the window's Add to cadence."""
+        report = self._wizard.report
+        if report is not None and report.person_ids:
+            self._wizard.add_to_cadence_requested.emit(list(report.person_ids))
 
     def choose_problems_file(self) -> None:
         path = self._wizard.file_page.path
@@ -606,9 +626,12 @@ class ResultPage(QWizardPage):
 
 
 class ImportWizard(QWizard):
-    """The whole flow; ``imported`` carries the report when an import ends."""
+    """The whole flow; ``imported`` carries the report when an import ends. With
+    ``offer_cadences`` the result page offers to add the imported people to a cadence
+    (``add_to_cadence_requested`` carries their ids; the window shows the choice)."""
 
     imported = Signal(object)  # ImportReport (also a cancelled one: its batches are saved)
+    add_to_cadence_requested = Signal(list)  # list[int]: created and updated people
 
     def __init__(
         self,
@@ -618,8 +641,10 @@ class ImportWizard(QWizard):
         *,
         path: Path | None = None,
         batch_size: int | None = None,
+        offer_cadences: bool = False,
     ) -> None:
         super().__init__(parent)
+        self.offer_cadences = offer_cadences
         self.setObjectName("importWizard")
         self.setWindowTitle("Import people")
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)

@@ -61,6 +61,8 @@ if TYPE_CHECKING:  # the service imports SQLAlchemy: not on the start-up path
     from dialer_app.ui.person_profile import PersonProfileWindow
 
 KEYRING_CHECK_DELAY_MS = 500
+CONFIRM_ADD_ABOVE = 50
+"""Adding more search results than this to a cadence asks first, with the count."""
 log = logging.getLogger(__name__)
 
 
@@ -316,6 +318,14 @@ class MainWindow(QMainWindow):
                 self.add_selected_to_cadence,
             )
         )
+        people_menu.addAction(
+            self._add_action(
+                "add_results_to_cadence",
+                "Add all search &results to cadence…",
+                ["Ctrl+Shift+R"],
+                self.add_search_results_to_cadence,
+            )
+        )
         if self._deps.cadences is not None:
             people_menu.addAction(
                 self._add_action(
@@ -564,9 +574,45 @@ class MainWindow(QMainWindow):
             self._save_setting(auto_dial=on)
 
     def add_selected_to_cadence(self) -> AddToCadenceDialog | None:
-        """People → Add to cadence: pick one; refusals (do not contact...) stay on screen."""
-        person = self.people_panel.selected_person()
-        if person is None or self._deps.cadences is None:
+        """People → Add to cadence: the selected people (or the highlighted one) on a
+        cadence; refusals (do not contact...) stay on screen."""
+        people = self.people_panel.selected_people()
+        if not people:
+            return None
+        who = people[0].name if len(people) == 1 else f"{len(people):,} people"
+        return self.add_people_to_cadence([person.id for person in people], who)
+
+    def add_search_results_to_cadence(self) -> AddToCadenceDialog | None:
+        """People → Add all search results: everyone the search matches, not only the rows
+        the list has fetched; more than CONFIRM_ADD_ABOVE people asks first."""
+        if self._deps.cadences is None:
+            return None
+        query = self.people_panel.current_query()
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # ~2 s for 100,000 people
+        try:
+            person_ids = self._deps.people.matching_ids(query)
+        finally:
+            QApplication.restoreOverrideCursor()
+        if not person_ids:
+            self._on_notice(f"No one matches “{query}”.")
+            return None
+        count = len(person_ids)
+        who = f"{count:,} {'person' if count == 1 else 'people'}"
+        if count > CONFIRM_ADD_ABOVE:
+            matching = f"matching “{query}”" if query else "(everyone: the search is empty)"
+            answer = QMessageBox.question(
+                self,
+                "Add all search results?",
+                f"Add all {who} {matching} to a cadence?",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return None
+        return self.add_people_to_cadence(person_ids, who)
+
+    def add_people_to_cadence(self, person_ids: list[int], who: str) -> AddToCadenceDialog | None:
+        """Pick a cadence for these people (``who`` names them in the title); the result
+        says how many were added, skipped and refused, and why."""
+        if not person_ids or self._deps.cadences is None:
             return None
         from dialer_app.ui.cadence_dialogs import AddToCadenceDialog
 
@@ -574,12 +620,13 @@ class MainWindow(QMainWindow):
         cadences = [(c.id, c.name) for c in service.list_cadences()]
 
         def add(cadence_id: int) -> tuple[bool, str]:
-            outcome = service.add_people(cadence_id, [person.id])
-            return bool(outcome.added), outcome.message()
+            outcome = service.add_people(cadence_id, person_ids)
+            text = outcome.message() if len(person_ids) == 1 else outcome.summary()
+            return bool(outcome.added), text
 
         if self.add_to_cadence_dialog is not None:
             self.add_to_cadence_dialog.deleteLater()
-        dialog = AddToCadenceDialog(person.name, cadences, add, self)
+        dialog = AddToCadenceDialog(who, cadences, add, self)
         self.add_to_cadence_dialog = dialog
         dialog.open()
         return dialog
@@ -732,8 +779,15 @@ class MainWindow(QMainWindow):
             return
         from dialer_app.ui.import_wizard import ImportWizard  # not needed to start up
 
-        wizard = ImportWizard(make_sessions, self._deps.settings.default_region, self, path=path)
+        wizard = ImportWizard(
+            make_sessions,
+            self._deps.settings.default_region,
+            self,
+            path=path,
+            offer_cadences=self._deps.cadences is not None,
+        )
         wizard.imported.connect(self._on_people_imported)
+        wizard.add_to_cadence_requested.connect(self._add_imported_to_cadence)
         wizard.finished.connect(lambda _result: self._forget_import_wizard(wizard))
         self.import_wizard = wizard
         wizard.open()
@@ -752,6 +806,12 @@ class MainWindow(QMainWindow):
         if report.created or report.updated:
             self._on_people_changed()
             self._on_notice(f"Imported people: {report.created:,} new, {report.updated:,} updated.")
+
+    def _add_imported_to_cadence(self, person_ids: list[int]) -> None:
+        count = len(person_ids)
+        self.add_people_to_cadence(
+            person_ids, f"{count:,} imported {'person' if count == 1 else 'people'}"
+        )
 
     def apply_settings(self, settings: Settings) -> None:
         self._deps.settings = settings

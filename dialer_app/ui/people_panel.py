@@ -33,7 +33,10 @@ class _PeopleTable(QTableView):
 
 
 class PeoplePanel(QWidget):
-    """Emits ``person_chosen(PersonRow)`` on double-click or Enter."""
+    """Emits ``person_chosen(PersonRow)`` on double-click or Enter (the current row).
+
+    Several people can be selected (Shift/Ctrl-click, Shift+arrows) for actions on many,
+    such as adding them to a cadence; the current row stays "the highlighted person"."""
 
     person_chosen = Signal(object)
 
@@ -59,7 +62,7 @@ class PeoplePanel(QWidget):
         self.table.setObjectName("peopleTable")
         self.table.setModel(model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
@@ -91,9 +94,23 @@ class PeoplePanel(QWidget):
         if self.model.rowCount() and not self.table.currentIndex().isValid():
             self.table.selectRow(0)
 
+    def current_query(self) -> str:
+        """The search the list shows (a search still being typed is run first)."""
+        if self._debounce.isActive():
+            self.search_now()
+        return self.model.query
+
     def selected_person(self) -> PersonRow | None:
         index = self.table.currentIndex()
         return self.model.person_at(index.row()) if index.isValid() else None
+
+    def selected_people(self) -> list[PersonRow]:
+        """Every selected person, in list order (the current one when none is selected)."""
+        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        people = [p for row in rows if (p := self.model.person_at(row)) is not None]
+        if not people and (current := self.selected_person()) is not None:
+            return [current]
+        return people
 
     def _schedule_search(self) -> None:
         self._debounce.start()

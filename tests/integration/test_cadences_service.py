@@ -21,7 +21,7 @@ from dialer_app.db.models import (
 from dialer_app.demo import data
 from dialer_app.domain.cadences import GroupBy, PeopleSort, Suggestion
 from dialer_app.domain.call_log import LogFields
-from dialer_app.services.cadences import CadenceError, CadenceService
+from dialer_app.services.cadences import AddOutcome, CadenceError, CadenceService
 
 FAR = date(2030, 1, 7)  # a Monday long after the demo's added days: every first step is due
 
@@ -116,6 +116,18 @@ def test_add_people_refuses_do_not_contact_and_skips_members(
     service.set_archived(cadence.id, True)
     archived = service.add_people(cadence.id, [_person_id(context, data.PEOPLE[2].first)])
     assert archived.added == () and "archived" in archived.refused[0][1]
+
+
+def test_the_summary_of_an_add_of_many_says_each_reason_once() -> None:
+    refused = tuple((i, f"Person {i} is marked do not contact.") for i in range(12))
+    archived = tuple((i, "“Q3” is archived: unarchive it first.") for i in range(20, 23))
+    outcome = AddOutcome(added=(30, 31), skipped=((40, "P is already on “Q3”."),))
+    assert outcome.summary() == "Added 2 people, skipped 1 (already on it), refused 0."
+    lines = AddOutcome(refused=refused + archived).summary(reasons_shown=10).split("\n")
+    assert lines[0] == "Added 0 people, skipped 0 (already on it), refused 15."
+    assert lines[1:11] == [reason for _, reason in refused[:10]]
+    assert lines[11:] == ["…and 3 more."]  # two people and the archived cadence
+    assert AddOutcome(refused=archived).summary().split("\n")[1:] == [archived[0][1]]
 
 
 def test_pause_resume_finish_remove_and_restart(

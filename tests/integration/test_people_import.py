@@ -173,6 +173,29 @@ def test_cancel_keeps_committed_batches(sessions: sessionmaker[Session]) -> None
     assert emails == ["p0@bulk.example", "p1@bulk.example"]
 
 
+def test_the_report_lists_the_people_created_and_updated(
+    sessions: sessionmaker[Session],
+) -> None:
+    report = import_people(sessions, parsed(), batch_size=2)
+    with sessions() as session:
+        new = [
+            by_email(session, email).id
+            for email in ("jane@newco.example", "john@newco.example", "oliver@uk.example")
+        ]
+    assert report.person_ids == new  # Ava was skipped, "Bad Number" is a problem
+    changed = PEOPLE_CSV.replace(",VP Sales,", ",CEO,").replace(",204,", ",205,")
+    again = import_people(sessions, parsed(changed), on_duplicate="update")
+    with sessions() as session:
+        ava = by_email(session, "ava.thompson@acme-logistics.example").id
+    assert sorted(again.person_ids) == sorted([new[0], ava])
+    # Named twice in one file (created, then updated in the same batch): listed once.
+    twice = "Name,Email,Title\nNew Kid,kid@twice.example,\nNew Kid,kid@twice.example,Boss\n"
+    both = import_people(sessions, parsed(twice), on_duplicate="update")
+    assert (both.created, both.updated) == (1, 1)
+    with sessions() as session:
+        assert both.person_ids == [by_email(session, "kid@twice.example").id]
+
+
 # ----------------------------------------------------------------------------- command
 
 
