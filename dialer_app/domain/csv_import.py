@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import enum
+import functools
 import io
 import re
 import unicodedata
@@ -530,11 +531,25 @@ def _collect(row: Sequence[str], mapping: Mapping[int, Target], headers: Sequenc
 def custom_field_name(headers: Sequence[str], index: int) -> str:
     """The custom field a column fills: its header, numbered when the header repeats
     ("Notes", "Notes (2)"), so two columns of the same name both keep their values."""
-    header = headers[index].strip() if index < len(headers) else ""
-    if not header:
-        return f"column {index + 1}"
-    same = sum(1 for earlier in headers[:index] if earlier.strip().lower() == header.lower())
-    return f"{header} ({same + 1})" if same else header
+    names = _custom_field_names(tuple(headers))
+    return names[index] if index < len(names) else f"column {index + 1}"
+
+
+@functools.lru_cache(maxsize=8)
+def _custom_field_names(headers: tuple[str, ...]) -> tuple[str, ...]:
+    """Every column's custom field name, worked out once per file (wide exports repeat
+    this for every cell of every row)."""
+    names: list[str] = []
+    seen: dict[str, int] = {}
+    for index, raw in enumerate(headers):
+        header = raw.strip()
+        if not header:
+            names.append(f"column {index + 1}")
+            continue
+        same = seen.get(header.lower(), 0)
+        seen[header.lower()] = same + 1
+        names.append(f"{header} ({same + 1})" if same else header)
+    return tuple(names)
 
 
 def _email(cell: str | None) -> str | None:
