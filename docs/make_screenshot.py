@@ -2,6 +2,7 @@
 
 docs/main-window.png: the main window on the demo line, a person on the dial pad.
 docs/call-logger.png: the popped-out call logger during a demo call.
+docs/cadences.png: the Cadences tab and the cadence side panel running a step.
 Usage: .venv/bin/python docs/make_screenshot.py
 """
 
@@ -58,9 +59,19 @@ def main() -> int:
             window.grab().save(str(HERE / "in-call.png"))
         calls.hangup()
         wait_until(lambda: calls.active_call is None)
+
+        window.resize(1300, 700)  # the Cadences tab, and the side panel running a step
+        if window.cadences_tab is not None:
+            window.right_tabs.setCurrentWidget(window.cadences_tab)
+        window.actions_by_name["cadence_todo"].trigger()
+        dock = window.cadence_dock
+        if dock is not None and dock.panel.todo.rows:
+            dock.panel.run(dock.panel.todo.rows[0])
+        QTest.qWait(300)
+        window.grab().save(str(HERE / "cadences.png"))
         calls.shutdown()
         context.close()
-    print("saved docs/main-window.png, docs/in-call.png, docs/call-logger.png")
+    print("saved docs/main-window.png, in-call.png, call-logger.png and cadences.png")
     return 0
 
 

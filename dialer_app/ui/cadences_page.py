@@ -135,6 +135,7 @@ class CadencesPage(QWidget):
         self.steps_layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self.steps_box)
         self.member_model: RowsModel[MemberRow] = RowsModel(
             ("Person", "Account", "State", "Current step", "Due"), _member_cells, self
@@ -167,11 +168,15 @@ class CadencesPage(QWidget):
         overview_layout.addWidget(scroll, 1)
         right.addWidget(overview)
         right.addWidget(people)
+        right.setStretchFactor(0, 3)  # the step panels first: they are the overview
+        right.setStretchFactor(1, 2)
+        right.setSizes([390, 260])
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
+        splitter.setSizes([240, 660])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.message)
@@ -198,7 +203,10 @@ class CadencesPage(QWidget):
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.verticalHeader().setVisible(False)
-        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        table.setWordWrap(False)  # one line a row; long names are elided, full in the tooltip
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
         return table
 
     # -- loading -------------------------------------------------------------------------
