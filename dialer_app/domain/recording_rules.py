@@ -135,7 +135,7 @@ def validate_rules(rules: Iterable[RecordingRule]) -> tuple[RecordingRule, ...]:
     """Cleaned rules (scopes upper-cased, notes trimmed); raises GovernanceError on the
     first problem, since two rules for one scope would leave the outcome to their order."""
     cleaned: list[RecordingRule] = []
-    seen: dict[str, str] = {}
+    seen: set[str] = set()
     for rule in rules:
         scope = normalize_scope(rule.scope)
         if not isinstance(rule.mode, RecordingMode):
@@ -145,7 +145,7 @@ def validate_rules(rules: Iterable[RecordingRule]) -> tuple[RecordingRule, ...]:
             raise GovernanceError(f"A rule's note can be at most {NOTE_MAX} characters.")
         if scope in seen:
             raise GovernanceError(f"There are two rules for {scope_label(scope)}: keep one.")
-        seen[scope] = scope
+        seen.add(scope)
         cleaned.append(RecordingRule(scope, rule.mode, note))
     return tuple(cleaned)
 
@@ -208,7 +208,7 @@ UNREADABLE = "Not recorded: the number can't be read, so its region's recording 
 
 def matching_rule(region: NumberRegion, rules: Iterable[RecordingRule]) -> RecordingRule | None:
     """The rule that governs ``region``: the most specific, then the strictest."""
-    by_scope = {rule.scope: rule for rule in rules}
+    by_scope = {rule.scope.strip().upper(): rule for rule in rules}
     for level in ([region.area_code], list(region.subdivisions), [region.country]):
         found = [by_scope[s] for s in level if s is not None and s in by_scope]
         if found:
@@ -225,7 +225,8 @@ def decide(
 ) -> RecordingDecision:
     """Whether the next call to ``e164`` is recorded. ``rep_wants`` is the rep's click on
     the record icon (None: not touched, so the team default applies). A region's Do Not
-    Record is explained before the Person rule, since it holds for every number there."""
+    Record is explained before the Person rule, since it holds for every number there; a
+    number whose region can't be told is not recorded (mode Do Not Record, locked)."""
     region = region_of(e164)
     if region is None:
         return RecordingDecision(RecordingMode.DO_NOT_RECORD, False, False, UNREADABLE)

@@ -285,3 +285,35 @@ def test_table_agrees_with_phonenumbers_on_country_and_covers_every_area_code() 
         code = str(npa)
         if code not in table and code not in non_geographic:
             assert country(code) not in ("US", "CA"), f"area code {code} is missing"
+
+
+def test_table_agrees_with_the_phonenumbers_geocoder() -> None:
+    """The geocoder (in the full phonenumbers package, not needed at run time) names the
+    state of a number; every table entry must agree with it."""
+    from phonenumbers import geocoder
+
+    spellings = {
+        "US-WA": "Washington State",
+        "US-DC": "Washington D.C.",
+        "CA-BC": "British Colombia",
+    }
+    for code in sorted(all_area_codes()):
+        subdivisions = subdivisions_for_area_code(code)
+        parsed = next(
+            p
+            for p in (phonenumbers.parse(f"+1{code}{x}{x}{x}0123") for x in "23456789")
+            if phonenumbers.is_valid_number(p)
+        )
+        where = geocoder.description_for_number(parsed, "en")
+        for subdivision in subdivisions:
+            short = subdivision[3:]
+            names = {
+                SUBDIVISION_NAMES[subdivision].removeprefix("the "),
+                spellings.get(subdivision),
+            }
+            parts = set(where.split("/"))
+            assert where.endswith(f", {short}") or bool(names & parts), (
+                code,
+                subdivision,
+                where,
+            )
