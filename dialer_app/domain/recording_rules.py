@@ -252,5 +252,10 @@ def decide(
 
 
 def _where(rule: RecordingRule) -> str:
+    """E.g. "California (all-party consent)", "area code 212 (New York; client's request)"."""
     label = scope_label(rule.scope)
-    return f"{label} ({rule.note})" if rule.note else label
+    if not rule.note:
+        return label
+    if label.endswith(")"):
+        return f"{label[:-1]}; {rule.note})"
+    return f"{label} ({rule.note})"

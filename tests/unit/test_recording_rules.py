@@ -142,7 +142,7 @@ def test_do_not_record_ignores_the_rep() -> None:
     decision = _decide(NYC, _settings(RecordingRule("212", DNR, "client's request")), wants=True)
     assert (decision.will_record, decision.rep_can_change) == (False, False)
     assert decision.reason == (
-        "Do Not Record: calls to area code 212 (New York) (client's request) are never recorded."
+        "Do Not Record: calls to area code 212 (New York; client's request) are never recorded."
     )
 
 
