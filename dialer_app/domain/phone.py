@@ -89,6 +89,7 @@ _REGION_NAMES = {
     "ES": "Spain",
     "IT": "Italy",
     "NL": "the Netherlands",
+    "CH": "Switzerland",
 }
 
 
