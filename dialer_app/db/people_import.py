@@ -36,7 +36,7 @@ BATCH_SIZE = 5000
 
 _TEXT_FIELDS = ("title", "time_zone", "city", "state", "country", "crm_id")
 _text_fields = operator.attrgetter(*_TEXT_FIELDS)
-_KINDS = {kind.value: kind.value for kind in PhoneKind}
+_KINDS = {kind.value: kind for kind in PhoneKind}
 """Imported kinds as stored; an unknown kind fails loudly (KeyError), as PhoneKind() would."""
 
 
@@ -313,6 +313,10 @@ _NUMBER_COLUMNS = (
 )
 
 
+_PHONE_FIELDS = _NUMBER_COLUMNS[4:]
+"""What ``_phone_values`` gives; the first four columns are the row's own."""
+
+
 def _insert_sql(table: str, columns: Sequence[str]) -> str:
     return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
 
@@ -358,18 +362,7 @@ def _insert_new(session: Session, index: _Index, new: Sequence[_NewPerson]) -> l
             )
             for position, phone in enumerate(imported.phones):
                 numbers.append(
-                    (
-                        next(uuids),
-                        stamp,
-                        stamp,
-                        person.id,
-                        _KINDS[phone.kind],
-                        phone.e164,
-                        phone.extension,
-                        phone.original,
-                        phone.e164[1:],  # E.164 is "+" and digits
-                        position,
-                    )
+                    (next(uuids), stamp, stamp, person.id, *_phone_values(phone, position))
                 )
         cursor.executemany(_insert_sql("people", _PERSON_COLUMNS), people)
         cursor.executemany(_insert_sql("phone_numbers", _NUMBER_COLUMNS), numbers)
@@ -443,7 +436,8 @@ def _update(session: Session, index: _Index, person: Person, imported: ImportedP
     for phone in imported.phones:
         number = stored.get(phone.e164)
         if number is None:
-            person.phone_numbers.append(PhoneNumber(**_phone_values(phone, position)))
+            values = dict(zip(_PHONE_FIELDS, _phone_values(phone, position), strict=True))
+            person.phone_numbers.append(PhoneNumber(**values))
             position += 1
             changed = True
         elif phone.extension and number.extension != phone.extension:
@@ -452,12 +446,8 @@ def _update(session: Session, index: _Index, person: Person, imported: ImportedP
     return changed
 
 
-def _phone_values(phone: ImportedPhone, position: int) -> dict[str, Any]:
-    return {
-        "kind": PhoneKind(phone.kind),
-        "e164": phone.e164,
-        "extension": phone.extension,
-        "original": phone.original,
-        "digits": phone.e164[1:],  # E.164 is "+" and digits
-        "position": position,
-    }
+def _phone_values(phone: ImportedPhone, position: int) -> tuple[object, ...]:
+    """A number's stored values in ``_PHONE_FIELDS`` order: one definition for the bulk
+    insert of new people and the ORM rows added to people being updated."""
+    digits = phone.e164[1:]  # E.164 is "+" and digits
+    return (_KINDS[phone.kind], phone.e164, phone.extension, phone.original, digits, position)
