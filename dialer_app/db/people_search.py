@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass
 from itertools import groupby
 
+from dialer_app.domain.phone import digits_only
+
 TRIGRAM = 3
 MIN_DIGITS_FOR_NUMBER_SEARCH = 3
 WALK_FROM = 8000
@@ -113,8 +115,7 @@ def parse_query(query: str) -> list[Term] | None:
     query = query.replace("\x00", " ").strip()
     if not query:
         return None
-    # "+44 (0)20 7183": the UK's written trunk zero is not dialled after the country code
-    digits = "".join(ch for ch in query.replace("(0)", "") if ch.isdigit())
+    digits = _number_digits(query)
     if _NUMBER_LIKE.fullmatch(query) and len(digits) >= MIN_DIGITS_FOR_NUMBER_SEARCH:
         return [_number_term(digits, also_text=False)]  # "+44 20 7183": one number
     terms = []
@@ -123,7 +124,7 @@ def parse_query(query: str) -> list[Term] | None:
         if is_number and (len(words) > 1 or not words[0].isdigit()):
             # "mia 020 7183", "+44 (0)20 7183 mia": the number's words are one number, as
             # when the number is typed alone (its trunk "0" alone is too short to search)
-            digits = "".join(ch for ch in " ".join(words).replace("(0)", "") if ch.isdigit())
+            digits = _number_digits(" ".join(words))
             if len(digits) >= MIN_DIGITS_FOR_NUMBER_SEARCH:
                 terms.append(_number_term(digits, also_text=False))
                 continue
@@ -135,6 +136,12 @@ def parse_query(query: str) -> list[Term] | None:
             else:
                 terms.append(_word_term(word))
     return terms
+
+
+def _number_digits(text: str) -> str:
+    """The digits of a written number; "+44 (0)20 7183": the UK's written trunk zero is
+    not dialled after the country code."""
+    return digits_only(text.replace("(0)", ""))
 
 
 def _is_number_word(word: str) -> bool:

@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from dialer_app.domain.phone import PhoneNumberError, clean_pasted_text, to_e164
+from dialer_app.domain.phone import PhoneNumberError, clean_pasted_text, digits_only, to_e164
 
 _DELIMITERS = (",", ";", "\t")
 _SNIFF_BYTES = 64 * 1024
@@ -564,7 +564,7 @@ def _email(cell: str | None) -> str | None:
 def _phones(
     cells: Sequence[tuple[Target, str]], extension_cell: str | None, region: str
 ) -> tuple[ImportedPhone, ...]:
-    extension_column = "".join(ch for ch in extension_cell or "" if ch.isdigit()) or None
+    extension_column = digits_only(extension_cell or "") or None
     if extension_cell and not extension_column:
         raise _Invalid(f"“{extension_cell}” is not an extension: use digits only.")
     phones: list[ImportedPhone] = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol, TypeVar
 
-from dialer_app.domain.phone import PhoneNumberError, format_for_display, parse_number
+from dialer_app.domain.phone import PhoneNumberError, format_for_display, to_e164
 
 DO_NOT_CONTACT_MARK = "⛔"
 UNKNOWN_NUMBER = "Unknown number"
@@ -116,6 +116,6 @@ def account_label(name: str, people: int) -> str:
 def dialable_e164(text: str, region: str) -> str | None:
     """The E.164 of what is typed once it is a valid number, else None (no lookup)."""
     try:
-        return parse_number(text, region).e164
+        return to_e164(text, region)[0]  # the checks of parse_number, without its formats
     except PhoneNumberError:
         return None

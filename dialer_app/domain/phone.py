@@ -209,7 +209,7 @@ def _matches(national: str, desc: _Desc) -> bool:
 
 def _country_and_national(cleaned: str, region: str) -> tuple[int, str, str] | None:
     """(country code, national digits, region to check them in), or None when unsure."""
-    digits = "".join(ch for ch in cleaned if ch.isdigit())
+    digits = digits_only(cleaned)
     if cleaned.startswith("+"):
         if digits.startswith("0"):
             return None  # no country code starts with 0
