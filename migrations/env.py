@@ -9,15 +9,10 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from dialer_app.db.models import Base
-from dialer_app.db.search_index import is_search_index_table
+from dialer_app.db.search_index import include_in_autogenerate
 
 config = context.config
 target_metadata = Base.metadata
-
-
-def _include_name(name: str | None, type_: str, _parents: object) -> bool:
-    """Leave the FTS5 search index (built by raw SQL in 0004) out of autogenerate."""
-    return not (type_ in ("table", "index") and is_search_index_table(name))
 
 
 def _configure(connection: object) -> None:
@@ -26,7 +21,7 @@ def _configure(connection: object) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,  # SQLite cannot ALTER most things; batch mode copies tables
         compare_type=True,
-        include_name=_include_name,
+        include_name=include_in_autogenerate,
     )
 
 

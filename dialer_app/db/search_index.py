@@ -132,6 +132,7 @@ def flush_pending(cursor: Cursor) -> None:
         cursor.execute(statement)
 
 
-def is_search_index_table(name: str | None) -> bool:
-    """The FTS5 tables, their shadow tables, the queue and the name-order index."""
-    return bool(name) and str(name).startswith(SEARCH_TABLE)
+def include_in_autogenerate(name: str | None, type_: str, _parents: object) -> bool:
+    """Alembic's ``include_name`` hook: leave out the FTS5 tables, their shadow tables,
+    the queue and the name-order index (raw SQL in 0004, not in the ORM models)."""
+    return not (type_ in ("table", "index") and bool(name) and str(name).startswith(SEARCH_TABLE))

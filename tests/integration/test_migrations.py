@@ -16,11 +16,7 @@ from dialer_app.db.database import open_database
 from dialer_app.db.errors import DatabaseCorrupt, NotOurDatabase, SchemaTooNew
 from dialer_app.db.migrate import HEAD_REVISION, alembic_config, stored_revision
 from dialer_app.db.models import Base
-from dialer_app.db.search_index import is_search_index_table
-
-
-def _include_name(name: str | None, type_: str, _parents: object) -> bool:
-    return not (type_ in ("table", "index") and is_search_index_table(name))
+from dialer_app.db.search_index import include_in_autogenerate
 
 
 def _script() -> ScriptDirectory:
@@ -40,7 +36,7 @@ def test_empty_to_head_then_schema_matches_models(tmp_path: Path) -> None:
     engine = create_engine(f"sqlite:///{path}")
     with engine.connect() as connection:
         context = MigrationContext.configure(
-            connection, opts={"compare_type": True, "include_name": _include_name}
+            connection, opts={"compare_type": True, "include_name": include_in_autogenerate}
         )
         diff = compare_metadata(context, Base.metadata)
     engine.dispose()
