@@ -72,7 +72,9 @@ class PeopleReader:
 
     def __init__(self, database: Path) -> None:
         self._connection = connect_read_only(database)
-        self._last_plan: tuple[str | None, tuple[Plan, bool] | None] = (None, None)
+        self._last_plan: tuple[str, Plan, bool] | None = None
+        """(query, plan, dense) of the last search: the list fetches, then counts, each
+        keystroke's query. Only the choice of query shape hangs on it, never the rows."""
 
     def close(self) -> None:
         self._connection.close()
@@ -115,16 +117,14 @@ class PeopleReader:
         return [_person(row) for row in cursor]
 
     def _plan(self, query: str, terms: list[Term]) -> tuple[Plan, bool]:
-        """The plan, and whether its driver finds so many that walking in name order wins;
-        remembered, as the people list counts and then fetches on every keystroke."""
-        if self._last_plan[0] != query or self._last_plan[1] is None:
+        """The plan, and whether its driver finds so many that walking in name order wins."""
+        cached = self._last_plan
+        if cached is None or cached[0] != query:
             plan = Plan.of(terms)
             sql, params = plan.driver_rows(WALK_FROM)
             dense = int(self._connection.execute(sql, params).fetchone()[0]) >= WALK_FROM
-            self._last_plan = (query, (plan, dense))
-        cached = self._last_plan[1]
-        assert cached is not None
-        return cached
+            cached = self._last_plan = (query, plan, dense)
+        return cached[1], cached[2]
 
     def person(self, person_id: int) -> PersonRow | None:
         row = self._connection.execute(

@@ -200,11 +200,11 @@ def test_walking_in_name_order_finds_what_sorting_finds(
     from dialer_app.db import people_reader
 
     monkeypatch.setattr(people_reader, "WALK_FROM", 10**9)
-    reader._last_plan = (None, None)
+    reader._last_plan = None
     sorted_rows = reader.search(query, limit=7), reader.search(query, limit=7, offset=7)
     sorted_count = reader.count(query)
     monkeypatch.setattr(people_reader, "WALK_FROM", 1)
-    reader._last_plan = (None, None)
+    reader._last_plan = None
     walked_rows = reader.search(query, limit=7), reader.search(query, limit=7, offset=7)
     assert walked_rows == sorted_rows
     assert reader.count(query) == sorted_count
