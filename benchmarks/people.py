@@ -167,10 +167,9 @@ def write_csv(path: Path, rows: int, seed: int = 7) -> None:
 def import_file(csv_path: Path, database_path: Path) -> tuple[float, int, int]:
     """Seconds, people created and problem rows, through the app's import engine."""
     from dialer_app.db.database import open_database
-    from dialer_app.db.people_import import import_people
+    from dialer_app.db.people_import import import_table
     from dialer_app.domain.csv_import import (
         guess_mapping,
-        iter_parsed,
         read_csv,
     )
 
@@ -185,8 +184,9 @@ def import_file(csv_path: Path, database_path: Path) -> tuple[float, int, int]:
 
     started = time.perf_counter()
     table = read_csv(csv_path.read_bytes())
-    items = iter_parsed(table, guess_mapping(table.headers), "US")
-    report = import_people(database.sessions, items, progress=progress, total=len(table.rows))
+    report = import_table(
+        database.sessions, table, guess_mapping(table.headers), "US", progress=progress
+    )
     elapsed = time.perf_counter() - started
     database.close()
     assert progress_calls >= len(table.rows), "progress must be reported for every row"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import phonenumbers
 
-from dialer_app.db.people_import import ImportReport, OnDuplicate, import_people
+from dialer_app.db.people_import import ImportReport, OnDuplicate, import_table
 from dialer_app.domain.csv_import import (
     PROBLEM_COLUMN,
     USEFUL_TARGETS,
@@ -24,7 +24,6 @@ from dialer_app.domain.csv_import import (
     RowProblem,
     Target,
     guess_mapping,
-    iter_parsed,
     read_csv,
 )
 from dialer_app.paths import AppPaths
@@ -88,7 +87,6 @@ def run_import(
     for column, target in sorted(mapping.items()):
         if target is not Target.CUSTOM:
             out(f"  {table.headers[column]!r} -> {target.value}")
-    rows = iter_parsed(table, mapping, region)
 
     from dialer_app.db.database import open_database
     from dialer_app.db.errors import DatabaseProblem
@@ -100,12 +98,13 @@ def run_import(
         return EXIT_UNREADABLE
     try:
         tty = out is print and sys.stdout.isatty()
-        report = import_people(
+        report = import_table(
             database.sessions,
-            rows,
+            table,
+            mapping,
+            region,
             on_duplicate=on_duplicate,
             progress=_ProgressBar(out, tty),
-            total=len(table.rows),
         )
     finally:
         database.close()

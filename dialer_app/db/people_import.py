@@ -12,7 +12,7 @@ import gc
 import itertools
 import json
 import operator
-from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -28,7 +28,14 @@ from dialer_app.db.models import (
     new_uuids,
     utc_now,
 )
-from dialer_app.domain.csv_import import ImportedPerson, ImportedPhone, RowProblem
+from dialer_app.domain.csv_import import (
+    CsvTable,
+    ImportedPerson,
+    ImportedPhone,
+    RowProblem,
+    Target,
+    iter_parsed,
+)
 
 OnDuplicate = Literal["skip", "update", "create"]
 Progress = Callable[[int, int], bool]
@@ -173,6 +180,28 @@ def import_people(
             batch_size=batch_size,
             total=total,
         )
+
+
+def import_table(
+    sessions: sessionmaker[Session],
+    table: CsvTable,
+    mapping: Mapping[int, Target],
+    region: str,
+    *,
+    on_duplicate: OnDuplicate = "skip",
+    progress: Progress | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> ImportReport:
+    """Parse a read CSV and import it, each batch written as soon as it is parsed (the
+    wizard, ``dialer-app import`` and the benchmark all go through here)."""
+    return import_people(
+        sessions,
+        iter_parsed(table, mapping, region),
+        on_duplicate=on_duplicate,
+        progress=progress,
+        batch_size=batch_size,
+        total=len(table.rows),
+    )
 
 
 @contextlib.contextmanager

@@ -22,7 +22,6 @@ from dialer_app.domain.csv_import import (
     CsvError,
     CsvTable,
     Target,
-    iter_parsed,
     read_csv,
 )
 
@@ -128,19 +127,19 @@ class PeopleImportJob(QObject):
         on_duplicate: OnDuplicate,
     ) -> None:
         try:
-            from dialer_app.db.people_import import ImportReport, import_people
+            from dialer_app.db.people_import import ImportReport, import_table
 
-            rows = iter_parsed(table, mapping, region)
             if self._cancel.is_set():
                 report = ImportReport(cancelled=True)
             else:
                 options = {} if self._batch_size is None else {"batch_size": self._batch_size}
-                report = import_people(
+                report = import_table(
                     self._sessions(),
-                    rows,
+                    table,
+                    mapping,
+                    region,
                     on_duplicate=on_duplicate,
                     progress=self._on_progress,
-                    total=len(table.rows),
                     **options,
                 )
         except Exception as exc:
