@@ -359,3 +359,54 @@ class StepCompletion(SyncedMixin, Base):
     notes: Mapped[str] = mapped_column(Text, default="", server_default="")
     """What the rep wrote when completing an other/integration step from the runner (a phone
     step's notes are the call's)."""
+
+
+class RecordingState(enum.StrEnum):
+    """Where a call's recording is in its life (issue 7)."""
+
+    RECORDING = "recording"
+    """Being written (or the app crashed while it was: repaired at next start)."""
+    READY = "ready"
+    REPAIRED = "repaired"
+    """Interrupted by a crash; the audio up to the crash was kept and the header fixed."""
+    FAILED = "failed"
+    """Nothing playable was written (unwritable folder, disk full before any audio)."""
+    DELETED = "deleted"
+
+
+class Recording(SyncedMixin, Base):
+    """One call's recording: a stereo WAV (rep left, prospect right) named by the call's uuid.
+
+    ``segments`` is a JSON list of the recording's timeline, in seconds since the call was
+    answered (``call_s``) and since the file began (``file_s``): ``{"event": "start" |
+    "pause" | "resume" | "stop", "call_s": float, "file_s": float}``. A paused span is in
+    the file as silence of the same length, so ``file_s`` keeps counting while paused.
+    """
+
+    __tablename__ = "recordings"
+
+    call_id: Mapped[int] = mapped_column(
+        ForeignKey("calls.id", ondelete="CASCADE"), unique=True, index=True
+    )
+    state: Mapped[str] = mapped_column(String(16), default=RecordingState.RECORDING)
+    one_sided: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Governance allowed only the rep's voice: the prospect channel is silence."""
+    file_name: Mapped[str | None] = mapped_column(String(100))
+    """Relative to the recordings folder (``<call uuid>.wav``); None once deleted."""
+    started_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utc_now, index=True
+    )
+    call_offset_s: Mapped[float] = mapped_column(Float, default=0.0)
+    """Talk time when recording began: playback starts from that moment of the call."""
+    duration_s: Mapped[float | None] = mapped_column(Float)
+    size_bytes: Mapped[int | None] = mapped_column(Integer)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    segments: Mapped[str] = mapped_column(Text, default="[]")
+    problem: Mapped[str] = mapped_column(Text, default="", server_default="")
+    """What went wrong, in words for the rep ("Recording stopped: the disk is full")."""
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    deleted_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    """Shown in the call's history: "Deleted by you" or "Older than 90 days (team rule)"."""
+    upload_state: Mapped[str] = mapped_column(String(16), default="pending")
+
+    call: Mapped[Call] = relationship()

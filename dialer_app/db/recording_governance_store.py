@@ -19,6 +19,7 @@ from dialer_app.domain.recording_rules import (
     GovernanceSettings,
     RecordingMode,
     RecordingRule,
+    validate_retention,
     validate_rules,
 )
 
@@ -33,6 +34,8 @@ def to_json(settings: GovernanceSettings) -> str:
         {
             "version": FORMAT_VERSION,
             "record_by_default": settings.record_by_default,
+            "recording_allowed": settings.recording_allowed,
+            "retention_days": settings.retention_days,
             "rules": [
                 {"scope": r.scope, "mode": r.mode.value, "note": r.note} for r in settings.rules
             ],
@@ -53,9 +56,13 @@ def from_json(text: str) -> GovernanceSettings:
             RecordingRule(str(r["scope"]), RecordingMode(r["mode"]), str(r.get("note", "")))
             for r in raw_rules
         ]
+        allowed = data.get("recording_allowed", True)
+        retention = data.get("retention_days")
+        if not isinstance(allowed, bool) or not (retention is None or isinstance(retention, int)):
+            raise TypeError
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise GovernanceError("The saved recording rules can't be read.") from exc
-    return GovernanceSettings(record, validate_rules(rules))
+    return GovernanceSettings(record, validate_rules(rules), allowed, validate_retention(retention))
 
 
 class RecordingGovernanceStore:
@@ -81,7 +88,10 @@ class RecordingGovernanceStore:
     def save(self, settings: GovernanceSettings) -> GovernanceSettings:
         """Validate (GovernanceError says what to fix) and store; returns what was stored."""
         cleaned = GovernanceSettings(
-            bool(settings.record_by_default), validate_rules(settings.rules)
+            bool(settings.record_by_default),
+            validate_rules(settings.rules),
+            bool(settings.recording_allowed),
+            validate_retention(settings.retention_days),
         )
         value = to_json(cleaned)
         with self._sessions.begin() as session:

@@ -129,6 +129,10 @@ class GovernanceSettings:
 
     record_by_default: bool
     rules: tuple[RecordingRule, ...] = field(default=())
+    recording_allowed: bool = True
+    """False: nobody on the team records any call (the icon is grey and locked)."""
+    retention_days: int | None = None
+    """Recordings older than this are deleted (file gone, the call's history says so)."""
 
 
 def validate_rules(rules: Iterable[RecordingRule]) -> tuple[RecordingRule, ...]:
@@ -148,6 +152,17 @@ def validate_rules(rules: Iterable[RecordingRule]) -> tuple[RecordingRule, ...]:
         seen.add(scope)
         cleaned.append(RecordingRule(scope, rule.mode, note))
     return tuple(cleaned)
+
+
+def validate_retention(days: int | None) -> int | None:
+    """None keeps recordings forever; otherwise 1 to ten years of days."""
+    if days is None:
+        return None
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= RETENTION_MAX_DAYS:
+        raise GovernanceError(
+            f"Keep recordings for 1 to {RETENTION_MAX_DAYS} days, or forever (leave it empty)."
+        )
+    return days
 
 
 @dataclass(frozen=True)
@@ -204,6 +219,8 @@ NOT_A_PERSON = "Only calls to people in your database are recorded."
 RECORD_NEXT_CALL = "Record next call"
 RECORDING_OFF = "Recording is off for the next call: click to record it."
 UNREADABLE = "Not recorded: the number can't be read, so its region's recording rules are unknown."
+TEAM_OFF = "Call recording is turned off for your team. Ask a team admin if you need it."
+RETENTION_MAX_DAYS = 3650
 
 
 def matching_rule(region: NumberRegion, rules: Iterable[RecordingRule]) -> RecordingRule | None:
@@ -227,6 +244,8 @@ def decide(
     the record icon (None: not touched, so the team default applies). A region's Do Not
     Record is explained before the Person rule, since it holds for every number there; a
     number whose region can't be told is not recorded (mode Do Not Record, locked)."""
+    if not settings.recording_allowed:
+        return RecordingDecision(RecordingMode.DO_NOT_RECORD, False, False, TEAM_OFF)
     region = region_of(e164)
     if region is None:
         return RecordingDecision(RecordingMode.DO_NOT_RECORD, False, False, UNREADABLE)

@@ -38,6 +38,7 @@ from dialer_app.engine.events import (
     EngineEvent,
     EngineStarted,
     EngineStopped,
+    RecordingParts,
     RecordingStopped,
 )
 from dialer_app.engine.limits import LegBudget
@@ -188,9 +189,12 @@ class SipEngine:
         """Play a recorded voicemail into the connected call, then hang up."""
         self._on_call(call_id, lambda c: c.drop_voicemail(wav_path))
 
-    def start_recording(self, call_id: str, wav_path: str, *, include_mic: bool = True) -> None:
-        """Record the call (far end, plus the mic unless ``include_mic`` is False) to WAV."""
-        self._on_call(call_id, lambda c: c.start_recording(wav_path, include_mic))
+    def start_recording(self, call_id: str, parts: RecordingParts) -> None:
+        """Record the rep's mic and (unless one-sided) the far end, each to its mono WAV.
+
+        RecordingStarted follows, or RecordingFailed (the call goes on either way).
+        """
+        raise NotImplementedError  # issue 7: engine helper
 
     def pause_recording(self, call_id: str) -> None:
         """Write silence until resumed (the recording keeps the call's timeline)."""

@@ -172,11 +172,44 @@ class VoicemailDropStarted:
 
 
 @dataclass(frozen=True, slots=True)
-class RecordingStopped:
-    """A call recording's WAV is closed and complete on disk."""
+class RecordingParts:
+    """The mono WAVs one call recording is written to, side by side on the bridge clock.
+
+    ``rep`` takes the rep's microphone, ``prospect`` the far end (None when governance
+    allows only the rep's voice). Both start on the same bridge tick, so the service can
+    interleave them into one stereo file (rep left, prospect right) after the call.
+    """
+
+    rep: str
+    prospect: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordingStarted:
+    """The recorders exist and are connected: audio from now on is in the files."""
 
     call_id: str
-    wav_path: str
+    parts: RecordingParts
+    at: float = field(default_factory=_now)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordingStopped:
+    """A call recording's WAVs are closed and complete on disk (or overdue: see media)."""
+
+    call_id: str
+    parts: RecordingParts
+    at: float = field(default_factory=_now)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordingFailed:
+    """Recording could not start or had to stop (unwritable folder, disk full); the call
+    goes on. ``message`` is for the rep."""
+
+    call_id: str
+    message: str
+    detail: str = ""
     at: float = field(default_factory=_now)
 
 
@@ -213,7 +246,9 @@ EngineEvent = (
     | CallEnded
     | DtmfReceived
     | VoicemailDropStarted
+    | RecordingStarted
     | RecordingStopped
+    | RecordingFailed
     | OptionsResult
 )
 """Everything ``on_event`` may receive."""

@@ -101,3 +101,11 @@ def test_unreadable_saved_value_falls_back_to_the_defaults(
     assert "unreadable" in caplog.text
     store.reset_to_defaults()
     assert store.load() == DEFAULT_GOVERNANCE
+
+
+def test_team_switch_and_retention_round_trip(store: RecordingGovernanceStore) -> None:
+    saved = store.save(
+        GovernanceSettings(record_by_default=True, recording_allowed=False, retention_days=30)
+    )
+    assert store.load() == saved
+    assert (saved.recording_allowed, saved.retention_days) == (False, 30)

@@ -34,6 +34,7 @@ from dialer_app.domain.recording_rules import (
     region_of,
     scope_kind,
     scope_label,
+    validate_retention,
     validate_rules,
 )
 
@@ -317,3 +318,18 @@ def test_table_agrees_with_the_phonenumbers_geocoder() -> None:
                 subdivision,
                 where,
             )
+
+
+def test_a_team_with_recording_not_allowed_never_records() -> None:
+    settings = GovernanceSettings(record_by_default=True, recording_allowed=False)
+    decision = decide("+14045550100", settings, belongs_to_person=True, rep_wants=True)
+    assert (decision.will_record, decision.rep_can_change) == (False, False)
+    assert "turned off for your team" in decision.reason
+
+
+def test_retention_must_be_a_sensible_number_of_days() -> None:
+    assert validate_retention(None) is None
+    assert validate_retention(90) == 90
+    for bad in (0, -1, 4000, True):
+        with pytest.raises(GovernanceError, match="Keep recordings for 1 to"):
+            validate_retention(bad)  # type: ignore[arg-type]
