@@ -24,6 +24,7 @@ from dialer_app.engine.events import (
     CallState,
     CallStateChanged,
     DtmfReceived,
+    RecordingParts,
     VoicemailDropStarted,
 )
 from dialer_app.engine.guard import guarded
@@ -197,20 +198,24 @@ class OutboundCall(pj.Call):  # type: ignore[misc]
         """RFC 4733 telephone-events."""
         self.dialDtmf(digits)
 
-    def start_recording(self, path: str, include_mic: bool) -> None:
-        """Record both sides (or only the far end) to ``path``."""
+    def start_recording(self, parts: RecordingParts) -> None:
+        """Record the rep's mic and (unless one-sided) the far end, each to its mono WAV.
+
+        Raises pj.Error when a recorder cannot be created (e.g. an unwritable folder).
+        """
         if self.recorder is not None:
             raise RuntimeError("this call is already being recorded")
-        self.recorder = CallRecorder(path, include_mic)
-        self._wire()
+        self.recorder = CallRecorder(parts)
+        self.recorder.start(self._ctx.capture_media())
+        if self._audio is not None:
+            self.recorder.attach(self._audio)
 
-    def stop_recording(self) -> str | None:
-        """Close the recorder; returns its path (the WAV completes a tick later)."""
+    def stop_recording(self) -> RecordingParts | None:
+        """Close the recorders; returns their parts (the WAVs complete a tick later)."""
         rec, self.recorder = self.recorder, None
         if rec is None:
             return None
-        rec.close(self._audio, self._ctx.capture_media())
-        return rec.path
+        return rec.close(self._audio, self._ctx.capture_media())
 
     def drop_voicemail(self, wav_path: str) -> None:
         """Play ``wav_path`` once into the call, muting the rep; hang up at its end."""
@@ -231,8 +236,8 @@ class OutboundCall(pj.Call):  # type: ignore[misc]
         self._release_voicemail()
         self._hangup()
 
-    def release_media(self) -> str | None:
-        """Disconnect every port this call owns; returns a recording path to finalise."""
+    def release_media(self) -> RecordingParts | None:
+        """Disconnect every port this call owns; returns recording parts to finalise."""
         self._release_voicemail()
         self._audio = None
         return self.stop_recording()
@@ -257,7 +262,7 @@ class OutboundCall(pj.Call):  # type: ignore[misc]
         if self._voicemail is not None:
             connect(self._voicemail, audio)
         if self.recorder is not None:
-            self.recorder.attach(audio, mic)
+            self.recorder.attach(audio)
 
     def _read_stream_info(self) -> None:
         try:

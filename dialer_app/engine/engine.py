@@ -20,6 +20,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
+from pathlib import Path
 from typing import Any
 
 import pjsua2 as pj
@@ -38,19 +39,35 @@ from dialer_app.engine.events import (
     EngineEvent,
     EngineStarted,
     EngineStopped,
+    RecordingFailed,
     RecordingParts,
+    RecordingStarted,
     RecordingStopped,
 )
 from dialer_app.engine.limits import LegBudget
 from dialer_app.engine.lines import LineBook
 from dialer_app.engine.local_audio import LocalAudio
 from dialer_app.engine.loop import JobLoop
-from dialer_app.engine.media import PendingRecordings, Ringback, list_devices
+from dialer_app.engine.media import (
+    DISK_LOW_BYTES,
+    PendingRecordings,
+    Ringback,
+    free_bytes,
+    list_devices,
+)
 from dialer_app.engine.transport import Transports, Waker
 
 log = logging.getLogger("dialer_app.engine")
 
 DTMF_RE = re.compile(r"^[0-9A-Da-d*#]{1,32}$")
+HEALTH_INTERVAL_S = 1.0
+"""How often recorded calls' parts are checked for growth and free disk space."""
+DISK_FULL = (
+    "Recording stopped: the disk is full. The call goes on; free some space to record again."
+)
+DISK_FULL_AT_START = (
+    "Recording could not start: the disk is full. The call goes on; free some space to record."
+)
 
 
 class SipEngine:
@@ -85,6 +102,7 @@ class SipEngine:
         self._legs = LegBudget()
         self._serials = itertools.count(1)
         self._recordings = PendingRecordings()
+        self._health_scheduled = False
         self._next_quality = 0.0
         self._clean_exit = False
 
@@ -194,7 +212,7 @@ class SipEngine:
 
         RecordingStarted follows, or RecordingFailed (the call goes on either way).
         """
-        raise NotImplementedError  # issue 7: engine helper
+        self._on_call(call_id, lambda c: self._start_recording(c, parts))
 
     def pause_recording(self, call_id: str) -> None:
         """Write silence until resumed (the recording keeps the call's timeline)."""
@@ -205,7 +223,7 @@ class SipEngine:
         self._on_call(call_id, lambda c: c.recorder.set_paused(False) if c.recorder else None)
 
     def stop_recording(self, call_id: str) -> None:
-        """Close the WAV; RecordingStopped follows once the file is complete."""
+        """Close the WAVs; RecordingStopped follows once every part is complete."""
         self._on_call(call_id, lambda c: self._finalise_recording(c.call_id, c.stop_recording()))
 
     def ping_line(self, line_name: str) -> None:
@@ -432,8 +450,8 @@ class SipEngine:
                 )
             )
         self._calls.clear()
-        for call_id, path in self._recordings.poll(flush=True):
-            self.emit(RecordingStopped(call_id, path))
+        for call_id, parts in self._recordings.poll(flush=True):
+            self.emit(RecordingStopped(call_id, parts))
 
     def _destroy(self) -> None:
         """Drop pjsua2 objects in the order pjproject requires, then libDestroy."""
@@ -521,20 +539,55 @@ class SipEngine:
         self.set_ringing(call.call_id, False)
         if self._calls.get(call.call_id) is call:
             del self._calls[call.call_id]
-        path = call.release_media()
+        parts = call.release_media()
         self.emit(call.ended_event())
-        self._finalise_recording(call.call_id, path)
+        self._finalise_recording(call.call_id, parts)
         if self._lines is not None:
             self.later(self._lines.reap)
 
-    def _finalise_recording(self, call_id: str, path: str | None) -> None:
-        if path is not None:
-            self._recordings.add(call_id, path)
+    # ------------------------------------------------------------------ recordings
+    def _start_recording(self, call: OutboundCall, parts: RecordingParts) -> None:
+        folder = Path(parts.rep).parent
+        free = free_bytes(folder)
+        if free is not None and free < DISK_LOW_BYTES:
+            detail = f"only {free} bytes free for {folder}"
+            self.emit(RecordingFailed(call.call_id, DISK_FULL_AT_START, detail))
+            return
+        try:
+            call.start_recording(parts)
+        except pj.Error as exc:
+            call.recorder = None
+            message = (
+                f"Recording could not start: the recordings folder can't be written ({folder})."
+            )
+            self.emit(RecordingFailed(call.call_id, message, exc.info()))
+            return
+        self.emit(RecordingStarted(call.call_id, parts))
+        if not self._health_scheduled:
+            self._health_scheduled = True
+            self.schedule(HEALTH_INTERVAL_S, self._check_recordings)
+
+    def _check_recordings(self) -> None:
+        """pjmedia drops failed writes silently: stop parts that stalled or lack disk space."""
+        recording = [c for c in self._calls.values() if c.recorder is not None and not c.finished]
+        for call in recording:
+            problem = call.recorder.problem() if call.recorder is not None else None
+            if problem is not None:
+                log.warning("recording of %s stopped: %s", call.call_id, problem)
+                self._finalise_recording(call.call_id, call.stop_recording())
+                self.emit(RecordingFailed(call.call_id, DISK_FULL, problem))
+        self._health_scheduled = any(c.recorder is not None for c in self._calls.values())
+        if self._health_scheduled:
+            self.schedule(HEALTH_INTERVAL_S, self._check_recordings)
+
+    def _finalise_recording(self, call_id: str, parts: RecordingParts | None) -> None:
+        if parts is not None:
+            self._recordings.add(call_id, parts)
             self.schedule(0.02, self._poll_recordings)
 
     def _poll_recordings(self) -> None:
-        for call_id, path in self._recordings.poll():
-            self.emit(RecordingStopped(call_id, path))
+        for call_id, parts in self._recordings.poll():
+            self.emit(RecordingStopped(call_id, parts))
         if self._recordings:
             self.schedule(0.02, self._poll_recordings)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any
 
 import pjsua2 as pj
 
-from dialer_app.engine.events import AudioDevice
+from dialer_app.engine.events import AudioDevice, RecordingParts
 from dialer_app.engine.guard import guarded
 
 log = logging.getLogger("dialer_app.engine")
@@ -36,37 +37,110 @@ def disconnect(src: Any, dst: Any) -> None:
         src.stopTransmit(dst)
 
 
-class CallRecorder:
-    """Records a call to WAV; pause writes silence so the timeline is kept.
+WRITER_BUFFER_BYTES = 4000
+"""pjmedia's WAV writer buffer (``PJMEDIA_FILE_PORT_BUFSIZE``, ``wav_writer.c``; the pjsip log
+says ``bufsize=4KB`` when a recorder is created): a part grows on disk in steps of 4,000
+bytes, i.e. every 0.25 s at 8 kHz mono 16-bit (16,000 bytes/s)."""
+DISK_LOW_BYTES = 5 * 1024 * 1024
+"""Stop recording when the folder's file system has less free space than this (~5 min of
+one part), before pjmedia's silent write failures start losing audio."""
+STALL_CHECKS = 3
+"""A running part that did not grow across this many health checks (1 s apart, so 2 s and
+8 writer buffers) has stopped being written: write() fails and pjmedia does not say so."""
 
-    pjsua2's Rx level of a recorder is bridge -> port, so a 0.0 level records
-    silence while paused (``stopTransmit`` would cut the span out instead).
+
+class _Part:
+    """One mono WAV on the bridge, and how its size moved across health checks."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.rec: Any = pj.AudioMediaRecorder()
+        self.rec.createRecorder(path)
+        self.size = 0
+        self.unchanged = 0
+
+    def grew(self) -> bool:
+        """Stat the file: False once it stayed the same size for STALL_CHECKS checks."""
+        size = Path(self.path).stat().st_size
+        self.unchanged = 0 if size > self.size else self.unchanged + 1
+        self.size = size
+        return self.unchanged < STALL_CHECKS - 1
+
+
+class CallRecorder:
+    """Records a call as mono parts on the bridge clock: the rep's mic, and the far end.
+
+    Both parts are also fed from the mic at level 0 (the prospect's through
+    ``startTransmit2``): the mic port delivers a frame every tick, so each part gets one
+    frame per tick whatever the call's media does (not yet answered, a re-INVITE swapping
+    the port, hold), and the two files start together and keep the call's timeline.
+    A held call records silence on the prospect side (a sendonly stream decodes nothing).
+
+    Pause sets each recorder's Rx level (bridge -> port in pjsua2) to 0: silence is
+    written while paused (``stopTransmit`` would cut the span out instead).
     """
 
-    def __init__(self, path: str, include_mic: bool) -> None:
-        self.path = path
-        self.include_mic = include_mic
+    def __init__(self, parts: RecordingParts) -> None:
+        self.parts = parts
         self.paused = False
-        self._rec: Any = pj.AudioMediaRecorder()
-        self._rec.createRecorder(path)
+        self.rep = _Part(parts.rep)
+        self.prospect = None if parts.prospect is None else _Part(parts.prospect)
+        self._silent = pj.AudioMediaTransmitParam()
+        self._silent.level = 0.0
 
-    def attach(self, call_audio: Any, mic: Any) -> None:
-        """Feed the far end (and the rep's mic) into the file."""
-        connect(call_audio, self._rec)
-        if self.include_mic:
-            connect(mic, self._rec)
+    def _all(self) -> list[_Part]:
+        return [p for p in (self.rep, self.prospect) if p is not None]
+
+    def start(self, mic: Any) -> None:
+        """Connect the mic to every part in one go, so they start on the same bridge tick."""
+        connect(mic, self.rep.rec)
+        if self.prospect is not None:
+            try:
+                mic.startTransmit2(self.prospect.rec, self._silent)
+            except pj.Error as exc:
+                log.debug("startTransmit2 failed: %s", exc.info())
+
+    def attach(self, call_audio: Any) -> None:
+        """Feed the far end into the prospect's part (again after each new media port)."""
+        if self.prospect is not None:
+            connect(call_audio, self.prospect.rec)
 
     def set_paused(self, paused: bool) -> None:
         """Write silence while paused."""
         self.paused = paused
-        self._rec.adjustRxLevel(0.0 if paused else 1.0)
+        for part in self._all():
+            part.rec.adjustRxLevel(0.0 if paused else 1.0)
 
-    def close(self, call_audio: Any | None, mic: Any) -> None:
-        """Disconnect and drop the port; pjmedia finalises the WAV header a tick later."""
-        if call_audio is not None:
-            disconnect(call_audio, self._rec)
-        disconnect(mic, self._rec)
-        self._rec = None
+    def problem(self) -> str | None:
+        """Why the parts are no longer being written (stalled file, low disk), else None."""
+        for part in self._all():
+            try:
+                if not part.grew():
+                    return f"{part.path} stopped growing at {part.size} bytes"
+            except OSError as exc:
+                return f"{part.path}: {exc.strerror or exc}"
+        folder = Path(self.parts.rep).parent
+        free = free_bytes(folder)
+        if free is not None and free < DISK_LOW_BYTES:
+            return f"only {free} bytes free for {folder}"
+        return None
+
+    def close(self, call_audio: Any | None, mic: Any) -> RecordingParts:
+        """Disconnect and drop the ports; pjmedia finalises each WAV header a tick later."""
+        for part in self._all():
+            if call_audio is not None:
+                disconnect(call_audio, part.rec)
+            disconnect(mic, part.rec)
+            part.rec = None
+        return self.parts
+
+
+def free_bytes(folder: Path) -> int | None:
+    """Free space for an unprivileged writer in ``folder``'s file system (None if unknown)."""
+    try:
+        return shutil.disk_usage(folder).free
+    except OSError:
+        return None
 
 
 def wav_is_complete(path: str) -> bool:
@@ -80,32 +154,43 @@ def wav_is_complete(path: str) -> bool:
     if len(head) < 8 or head[:4] != b"RIFF":
         return False
     riff_size = int.from_bytes(head[4:8], "little")
-    return riff_size > 36 and riff_size == size - 8
+    return riff_size >= 36 and riff_size == size - 8
+
+
+def parts_complete(parts: RecordingParts) -> bool:
+    """Every part of a recording has its final header."""
+    return all(wav_is_complete(p) for p in (parts.rep, parts.prospect) if p is not None)
 
 
 class PendingRecordings:
-    """Recordings whose WAV header is not written yet; ``poll`` returns the finished ones.
+    """Recordings whose WAV headers are not all written yet; ``poll`` returns finished ones.
 
     pjmedia closes a recorder's file on the bridge's next tick after the port is
-    dropped, so RecordingStopped waits for the header (at most ``max_wait_s``).
+    dropped, so RecordingStopped waits for every part's header (at most ``max_wait_s``).
     """
 
     def __init__(self, max_wait_s: float = 2.0) -> None:
         self._max_wait = max_wait_s
-        self._pending: list[tuple[str, str, float]] = []
+        self._pending: list[tuple[str, RecordingParts, float]] = []
 
     def __bool__(self) -> bool:
         return bool(self._pending)
 
-    def add(self, call_id: str, path: str) -> None:
-        """Track a recorder that was just dropped."""
-        self._pending.append((call_id, path, time.monotonic() + self._max_wait))
+    def add(self, call_id: str, parts: RecordingParts) -> None:
+        """Track recorders that were just dropped."""
+        self._pending.append((call_id, parts, time.monotonic() + self._max_wait))
 
-    def poll(self, flush: bool = False) -> list[tuple[str, str]]:
-        """(call_id, path) of every complete (or overdue, or all when ``flush``) recording."""
+    def poll(self, flush: bool = False) -> list[tuple[str, RecordingParts]]:
+        """(call_id, parts) of every complete (or overdue, or all when ``flush``) recording."""
         now = time.monotonic()
-        done = [(c, p) for c, p, end in self._pending if flush or now >= end or wav_is_complete(p)]
-        self._pending = [e for e in self._pending if (e[0], e[1]) not in done]
+        done: list[tuple[str, RecordingParts]] = []
+        waiting: list[tuple[str, RecordingParts, float]] = []
+        for call_id, parts, end in self._pending:
+            if flush or now >= end or parts_complete(parts):
+                done.append((call_id, parts))
+            else:
+                waiting.append((call_id, parts, end))
+        self._pending = waiting
         return done
 
 

@@ -17,6 +17,7 @@ from dialer_app.engine import (
     EngineError,
     LineAdded,
     OptionsResult,
+    RecordingParts,
     RecordingStopped,
     VoicemailDropStarted,
 )
@@ -70,7 +71,7 @@ def test_demo_prospect_answers_and_speaks(demo_line: str, dialer: Dialer, tmp_pa
     connected = dialer.wait_connected(call_id)
     assert connected.at - ringing.at >= 0.5  # it rings before answering
     wav = tmp_path / "demo.wav"
-    dialer.engine.start_recording(call_id, str(wav), include_mic=False)
+    dialer.engine.start_recording(call_id, RecordingParts(str(tmp_path / "rep.wav"), str(wav)))
     dialer.wait_audio(call_id, 0.5)
     dialer.engine.hangup(call_id)
     ended = dialer.wait_ended(call_id)

@@ -25,6 +25,7 @@ from dialer_app.engine import (
     LineAdded,
     LineRemoved,
     OptionsResult,
+    RecordingParts,
     RecordingStopped,
 )
 from dialer_app.engine.engine import SipEngine
@@ -72,7 +73,7 @@ def test_answered_call_receives_prospect_audio(
 
     wav = tmp_path / "received.wav"
     since = dialer.log.mark()
-    dialer.engine.start_recording(call_id, str(wav), include_mic=False)
+    dialer.engine.start_recording(call_id, RecordingParts(str(tmp_path / "rep.wav"), str(wav)))
     dialer.wait_audio(call_id, 0.5)
     quality = dialer.log.wait_for(CallQuality, since=since, call_id=call_id)
     assert quality.srtp is media.srtp and 1.0 <= quality.mos <= 4.5 and quality.loss_pct == 0.0
@@ -98,7 +99,7 @@ def test_paused_recording_keeps_the_timeline(
     dialer.wait_connected(call_id)
     wav = tmp_path / "paused.wav"
     started = time.monotonic()
-    dialer.engine.start_recording(call_id, str(wav), include_mic=False)
+    dialer.engine.start_recording(call_id, RecordingParts(str(tmp_path / "rep.wav"), str(wav)))
     dialer.wait_audio(call_id, 0.5)
     dialer.engine.pause_recording(call_id)
     paused = time.monotonic() - started
