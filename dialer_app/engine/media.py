@@ -37,16 +37,21 @@ def disconnect(src: Any, dst: Any) -> None:
         src.stopTransmit(dst)
 
 
-WRITER_BUFFER_BYTES = 4000
-"""pjmedia's WAV writer buffer (``PJMEDIA_FILE_PORT_BUFSIZE``, ``wav_writer.c``; the pjsip log
-says ``bufsize=4KB`` when a recorder is created): a part grows on disk in steps of 4,000
-bytes, i.e. every 0.25 s at 8 kHz mono 16-bit (16,000 bytes/s)."""
+WRITER_BUFFER_BYTES = 4000 + 4096
+"""What a recorder holds in memory before it reaches the disk: pjmedia's WAV writer buffer
+(``PJMEDIA_FILE_PORT_BUFSIZE`` = 4,000 bytes, ``wav_writer.c``; the pjsip log says
+``bufsize=4KB``) plus pjlib's stdio ``FILE`` buffer (this build's pjlib uses
+``file_io_ansi.c``: fopen/fwrite, 4,096 bytes). At 8 kHz mono 16-bit (16,000 bytes/s) a part
+grows on disk in 4,096-byte steps about every 0.26 s, and a killed process loses at most
+these ~0.5 s of audio."""
 DISK_LOW_BYTES = 5 * 1024 * 1024
 """Stop recording when the folder's file system has less free space than this (~5 min of
 one part), before pjmedia's silent write failures start losing audio."""
 STALL_CHECKS = 3
-"""A running part that did not grow across this many health checks (1 s apart, so 2 s and
-8 writer buffers) has stopped being written: write() fails and pjmedia does not say so."""
+"""A part whose size is the same at this many health checks in a row (1 s apart: 2 s, about
+eight 4,096-byte steps it should have made; pause writes silence, so it grows too) is no
+longer written: write() fails (disk full, EFBIG) and pjmedia does not say so. Counting
+checks rather than seconds also keeps a suspended laptop from tripping it."""
 
 
 class _Part:

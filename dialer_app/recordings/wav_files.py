@@ -3,11 +3,12 @@ two mono parts of a call into one stereo file (rep left, prospect right).
 
 What pjmedia's WAV writer (``wav_writer.c``) really does, which shapes ``repair``: it writes
 a plain 44-byte header (``RIFF``/``WAVE``/``fmt `` of 16 bytes/``data``, no ``fact`` or
-``LIST`` for PCM) with both the RIFF and the data size set to 0, appends audio in blocks
-of ``PJMEDIA_FILE_PORT_BUFSIZE`` (4,000 bytes), and only writes the two sizes when the
-port is destroyed. A killed writer therefore leaves sizes of 0 and up to one buffer
-unwritten. Files from other writers may carry extra chunks (``LIST``, ``fact``, …) before
-or after ``data``; the chunk walk below handles any order.
+``LIST`` for PCM) with both the RIFF and the data size set to 0, appends audio through a
+4,000-byte buffer (``PJMEDIA_FILE_PORT_BUFSIZE``) and pjlib's stdio ``FILE`` (4,096 bytes),
+and only writes the two sizes when the port is destroyed. A killed writer therefore
+leaves sizes of 0 and its last ~8 KB unwritten; a writer whose write() failed (disk full)
+leaves sizes of 0 too, even after a clean close. Files from other writers may carry extra
+chunks (``LIST``, ``fact``, …) before or after ``data``; the chunk walk handles any order.
 """
 
 from __future__ import annotations
