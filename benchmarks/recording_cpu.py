@@ -2,10 +2,11 @@
 recording, and the ratio (issue 7: target <= 1.2).
 
 Starts the loopback SIP lab (kamailio + baresip, tests/lab), then runs one fresh process per
-variant, one after the other (pjsua allows one endpoint per process, and a fresh process
-keeps the two figures comparable). Each process starts a SipEngine (null audio device),
-dials the answering prospect over UDP and measures its own CPU (user + system, every
-thread: pjmedia's clock thread writes the WAVs) from CONNECTED for ``seconds``:
+call, one after the other: plain, record, record, plain, and reports the means (pjsua
+allows one endpoint per process, and a fresh process keeps the figures comparable). Each
+process starts a SipEngine (null audio device), dials the answering prospect over UDP and
+measures its own CPU (user + system, every thread: pjmedia's clock thread writes the
+WAVs) from CONNECTED for ``seconds``:
 
 * ``plain``: the call only;
 * ``record``: the call recorded in two mono parts from CONNECTED on; its figure also
@@ -23,6 +24,7 @@ import json
 import os
 import queue
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -125,13 +127,19 @@ def _run_worker(variant: str, port: int, seconds: float) -> dict[str, float]:
 
 def measure(seconds: float = 30.0) -> tuple[float, float, float]:
     """(cpu_seconds_without, cpu_seconds_with, ratio) for a ``seconds`` lab call; the
-    "with" figure includes closing the parts and the stereo merge."""
+    "with" figure includes closing the parts and the stereo merge.
+
+    Each variant runs twice in the order plain, record, record, plain and the figures are
+    the means: a call costs ~1 % of a core, so a machine whose load drifts during the
+    benchmark (other processes) would otherwise bias whichever variant ran second.
+    """
     from tests.lab.sip_lab import SipLab
 
+    cpu: dict[str, list[float]] = {"plain": [], "record": []}
     with tempfile.TemporaryDirectory(prefix="bench-lab-") as tmp, SipLab(tmp) as lab:
-        plain = _run_worker("plain", lab.sip_port, seconds)
-        record = _run_worker("record", lab.sip_port, seconds)
-    without, with_ = plain["cpu_s"], record["cpu_s"]
+        for variant in ("plain", "record", "record", "plain"):
+            cpu[variant].append(_run_worker(variant, lab.sip_port, seconds)["cpu_s"])
+    without, with_ = statistics.mean(cpu["plain"]), statistics.mean(cpu["record"])
     return without, with_, with_ / without if without > 0 else float("inf")
 
 
