@@ -182,8 +182,12 @@ class RecordingService(QObject):
 
         def work() -> tuple[GovernanceSettings, HousekeepingReport]:
             settings = self._governance.load()
-            repaired, failed = self.repair_interrupted()
-            deleted = self.apply_retention(settings)
+            repaired = failed = deleted = 0
+            try:  # the rules must reach the icon even if the files can't be tidied
+                repaired, failed = self.repair_interrupted()
+                deleted = self.apply_retention(settings)
+            except Exception:
+                log.exception("recording housekeeping at start-up failed")
             return settings, HousekeepingReport(repaired, failed, deleted)
 
         self._in_background(work, self._on_started)
@@ -426,6 +430,8 @@ class RecordingService(QObject):
         del self._recordings[call_id]
         if problem:
             self._stop_with(call_id, problem)
+        elif self._call is not None and self._call.call_id == call_id:
+            self._failed[call_id] = words.stopped("")  # one recording per call: no restart
         files = self._files
         self._in_background(lambda: self._save(files, recording, problem), self._saved)
         self._refresh()
@@ -473,7 +479,7 @@ class RecordingService(QObject):
             except WavError as exc:
                 log.warning("recording of call %s can't be repaired: %s", call_id, exc)
                 saved = None
-            except OSError:
+            except Exception:  # OSError (disk full, ...) or a bug: try again at the next start
                 log.exception("could not repair the recording of call %s (will retry)", call_id)
                 continue
             if saved is None:

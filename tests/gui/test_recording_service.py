@@ -248,6 +248,20 @@ def test_an_unwritable_recordings_folder_stops_recording_not_the_call(
     assert rig.service.indicator.state is IndicatorState.DISABLED
 
 
+def test_a_recording_the_engine_stops_mid_call_is_not_restarted(qtbot: QtBot, rig: Rig) -> None:
+    call_id = rig.dial()
+    rig.connect(qtbot, call_id)
+    with qtbot.waitSignal(rig.service.recordings_changed, timeout=5000):
+        rig.engine.stop_recording(call_id)
+    assert (rig.service.indicator.state, rig.service.indicator.tooltip) == (
+        IndicatorState.DISABLED,
+        "Recording stopped.",
+    )
+    rig.service.click()
+    assert len(_starts(rig)) == 1
+    assert rig.row(call_id).segments[-1].event == "stop"
+
+
 def test_started_events_of_other_calls_are_not_announced(qtbot: QtBot, rig: Rig) -> None:
     parts = rig.files.parts("0190d4c2-0000-7000-8000-000000000000", one_sided=True)
     rig.engine.on_event(RecordingStarted("0190d4c2-0000-7000-8000-000000000000", parts))
@@ -257,6 +271,29 @@ def test_started_events_of_other_calls_are_not_announced(qtbot: QtBot, rig: Rig)
 
 
 # -- start-up: crash leftovers and retention ----------------------------------------------------
+def test_the_rules_load_even_when_tidying_the_files_fails(
+    qtbot: QtBot, rig: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rig.set_rules(record_by_default=False)
+    service = RecordingService(
+        rig.calls,
+        governance=rig.governance,
+        store=rig.store,
+        files=rig.files,
+        owns_number=lambda _e164: True,
+    )
+
+    def broken() -> tuple[int, int]:
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(service, "repair_interrupted", broken)
+    with qtbot.waitSignal(service.housekeeping_done, timeout=5000) as done:
+        service.start()
+    assert done.args == [HousekeepingReport()]
+    assert service.indicator.state is IndicatorState.OFF
+    service.shutdown()
+
+
 def test_a_crash_before_any_audio_leaves_a_failed_row(qtbot: QtBot, rig: Rig) -> None:
     call_id = rig.dial()
     rig.connect(qtbot, call_id)
