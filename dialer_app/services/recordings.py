@@ -180,11 +180,13 @@ class RecordingService(QObject):
         """Off the GUI thread: load the rules, repair recordings a crash cut short, apply
         retention; then daily retention. ``housekeeping_done`` reports what was done."""
 
+        began = datetime.now(UTC)  # a recording begun after this is this session's own
+
         def work() -> tuple[GovernanceSettings, HousekeepingReport]:
             settings = self._governance.load()
             repaired = failed = deleted = 0
             try:  # the rules must reach the icon even if the files can't be tidied
-                repaired, failed = self.repair_interrupted()
+                repaired, failed = self.repair_interrupted(before=began)
                 deleted = self.apply_retention(settings)
             except Exception:
                 log.exception("recording housekeeping at start-up failed")
@@ -460,18 +462,17 @@ class RecordingService(QObject):
         self.recordings_changed.emit()
 
     # -- crash repair and retention (any thread) --------------------------------------------
-    def repair_interrupted(self) -> tuple[int, int]:
-        """Rows still RECORDING that no open recording owns were cut short by a crash:
-        repair their parts, merge, mark REPAIRED; no usable audio -> FAILED. Returns
-        (repaired, failed). A part that can't be written now (disk full) waits for the
-        next start."""
+    def repair_interrupted(self, *, before: datetime | None = None) -> tuple[int, int]:
+        """Rows still RECORDING that no open recording owns (and, with ``before``, begun
+        before this session) were cut short by a crash: repair their parts, merge, mark
+        REPAIRED; no usable audio -> FAILED. Returns (repaired, failed). A part that can't
+        be written now (disk full) waits for the next start."""
         from dialer_app.recordings.wav_files import WavError
 
-        busy = set(self._recordings)
         repaired = failed = 0
         for info in self._store.interrupted():
             call_id = info.call_uuid
-            if call_id in busy:
+            if call_id in self._recordings or (before is not None and info.started_at >= before):
                 continue
             parts = self._files.parts(call_id, one_sided=info.one_sided)
             try:

@@ -308,6 +308,17 @@ def test_a_crash_before_any_audio_leaves_a_failed_row(qtbot: QtBot, rig: Rig) ->
     assert rig.store.interrupted() == []
 
 
+def test_repair_leaves_recordings_begun_in_this_session_alone(
+    rig: Rig, context: AppContext
+) -> None:
+    call_id = saved_recording(rig, context)
+    with context.database.sessions.begin() as session:
+        session.scalars(select(Recording)).one().state = RecordingState.RECORDING
+    began = datetime.now(UTC) - timedelta(minutes=1)
+    assert rig.service.repair_interrupted(before=began) == (0, 0)
+    assert rig.row(call_id).state is RecordingState.RECORDING
+
+
 def test_the_recording_of_the_current_call_is_never_repaired(qtbot: QtBot, rig: Rig) -> None:
     call_id = rig.dial()
     rig.connect(qtbot, call_id)
