@@ -21,6 +21,8 @@ from dialer_app.settings import Settings, load_settings, save_settings
 
 if TYPE_CHECKING:
     from dialer_app.services.calls import CallService
+    from dialer_app.services.people import PeopleService
+    from dialer_app.services.recordings import RecordingService
     from dialer_app.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -101,6 +103,37 @@ def _call_log_store(database: Database) -> Any:
     return CallLogStore(database.sessions)
 
 
+def _recording_governance_store(database: Database) -> Any:
+    from dialer_app.db.recording_governance_store import RecordingGovernanceStore
+
+    return RecordingGovernanceStore(database.sessions)
+
+
+def _recording_store(database: Database) -> Any:
+    from dialer_app.db.recording_store import RecordingStore
+
+    return RecordingStore(database.sessions)
+
+
+def create_recording_service(
+    context: AppContext, calls: CallService, people: PeopleService
+) -> RecordingService:
+    """The stores are deferred: their first use is the start-up housekeeping thread, so the
+    ORM import stays off the GUI thread (start() loads the rules there)."""
+    from dialer_app.recordings.storage import RecordingFiles
+    from dialer_app.services.recordings import RecordingService
+
+    database = context.database
+    return RecordingService(
+        calls,
+        governance=_Deferred(lambda: _recording_governance_store(database)),
+        store=_Deferred(lambda: _recording_store(database)),
+        files=RecordingFiles(context.paths.recordings_dir),
+        # seed 001: only calls to a Person's number are recorded
+        owns_number=lambda e164: bool(people.people_with_number(e164)),
+    )
+
+
 def resource_path(*parts: str) -> Path:
     from importlib import resources
 
@@ -162,10 +195,12 @@ def create_main_window(context: AppContext, calls: CallService | None = None) ->
     if calls is None:
         calls = create_call_service(context, with_engine=False)
     logger = CallLoggerService(_Deferred(lambda: _call_log_store(context.database)), calls)
+    people = PeopleService(context.database.people_reader())
+    recordings = create_recording_service(context, calls, people)
     deps = MainWindowDeps(
         settings=context.settings,
         save_settings=context.save_settings,
-        people=PeopleService(context.database.people_reader()),
+        people=people,
         calls=calls,
         secrets=context.secrets,
         ringback_wav=resource_path("sounds", "ringback.wav"),
@@ -175,10 +210,12 @@ def create_main_window(context: AppContext, calls: CallService | None = None) ->
         import_sessions=lambda: context.database.sessions,
         person_profiles=lambda: _person_profiles(context.database),
         cadences=lambda: _cadences(context),
+        recording_service=recordings,
     )
     window = MainWindow(deps)
     calls.setParent(window)
     logger.setParent(window)
+    recordings.setParent(window)
     return window
 
 
@@ -212,6 +249,8 @@ def run_app(paths: AppPaths, *, demo: bool, link: str | None = None) -> int:
     start_session(context, window, calls, demo=demo)
     QTimer.singleShot(0, lambda: serve_links(paths, window, link))
     app.aboutToQuit.connect(calls.shutdown)
+    if window.recording_service is not None:
+        app.aboutToQuit.connect(window.recording_service.shutdown)
     try:
         return app.exec()
     finally:
@@ -223,12 +262,15 @@ def start_session(
     context: AppContext, window: MainWindow, calls: CallService, *, demo: bool
 ) -> None:
     """After the first paint: boot the engine (its own thread), warm the ORM up (another
-    thread), and reopen a call log a crash left unsaved."""
+    thread), reopen a call log a crash left unsaved, and (a third thread) load the recording
+    rules, repair recordings a crash cut short and apply the retention rule."""
     from PySide6.QtCore import QTimer
 
     from dialer_app.db.open_logs import has_open_logs
 
     QTimer.singleShot(0, lambda: start_calls(context, calls, demo=demo))
+    if window.recording_service is not None:
+        QTimer.singleShot(0, window.recording_service.start)
     QTimer.singleShot(1000, _warm_up_orm)
     if has_open_logs(context.database.path):
         QTimer.singleShot(0, window.recover_open_logs)

@@ -38,6 +38,10 @@ from dialer_app.engine.events import (
     LineAdded,
     LineRemoved,
     OptionsResult,
+    RecordingFailed,
+    RecordingParts,
+    RecordingStarted,
+    RecordingStopped,
 )
 from dialer_app.services.call_end import describe_ended
 
@@ -74,6 +78,10 @@ class EngineLike(Protocol):
     def start_greeting_recording(self, wav_path: str) -> None: ...
     def stop_greeting_recording(self) -> None: ...
     def play_to_speaker(self, wav_path: str) -> None: ...
+    def start_recording(self, call_id: str, parts: RecordingParts) -> None: ...
+    def pause_recording(self, call_id: str) -> None: ...
+    def resume_recording(self, call_id: str) -> None: ...
+    def stop_recording(self, call_id: str) -> None: ...
 
 
 EngineFactory = Callable[[EngineConfig, Callable[[EngineEvent], None]], EngineLike]
@@ -158,6 +166,7 @@ class CallService(QObject):
     quality_changed = Signal(object)  # QualitySample
     line_tested = Signal(object)  # OptionsResult
     notice = Signal(str)  # engine problems worth showing
+    recording_event = Signal(object)  # RecordingStarted | RecordingStopped | RecordingFailed
     _engine_event = Signal(object)  # emitted on the engine thread, delivered queued
 
     def __init__(
@@ -471,6 +480,26 @@ class CallService(QObject):
         if self._engine is not None:
             self._engine.play_to_speaker(str(path))
 
+    # -- call recording (issue 7: services/recordings.py decides when) ----------------------
+    def start_recording(self, call_id: str, parts: RecordingParts) -> bool:
+        """Ask the engine to record; False when there is no engine (nothing will follow)."""
+        if self._engine is None:
+            return False
+        self._engine.start_recording(call_id, parts)
+        return True
+
+    def pause_recording(self, call_id: str) -> None:
+        if self._engine is not None:
+            self._engine.pause_recording(call_id)
+
+    def resume_recording(self, call_id: str) -> None:
+        if self._engine is not None:
+            self._engine.resume_recording(call_id)
+
+    def stop_recording(self, call_id: str) -> None:
+        if self._engine is not None:
+            self._engine.stop_recording(call_id)
+
     # -- engine events (GUI thread) ----------------------------------------------------------
     def _on_engine_event(self, event: EngineEvent) -> None:
         handler = _HANDLERS.get(type(event))
@@ -593,6 +622,10 @@ class CallService(QObject):
             self.set_line_status(LineStatus(LineState.ERROR, "", event.message))
         self.notice.emit(event.message)
 
+    def _on_recording(self, event: RecordingStarted | RecordingStopped | RecordingFailed) -> None:
+        """Recording events are for the recording service, even after the call ended."""
+        self.recording_event.emit(event)
+
     def _on_stopped(self, _event: EngineStopped) -> None:
         self._ready_lines.clear()
         self.set_line_status(LineStatus(LineState.ERROR, "", "The phone engine stopped."))
@@ -629,4 +662,7 @@ _HANDLERS: dict[type, Callable[[CallService, Any], None]] = {
     OptionsResult: CallService._on_options,
     EngineError: CallService._on_error,
     EngineStopped: CallService._on_stopped,
+    RecordingStarted: CallService._on_recording,
+    RecordingStopped: CallService._on_recording,
+    RecordingFailed: CallService._on_recording,
 }

@@ -53,6 +53,7 @@ if TYPE_CHECKING:  # the service imports SQLAlchemy: not on the start-up path
     from dialer_app.domain.cadences import DuePerson
     from dialer_app.services.cadences import CadenceService
     from dialer_app.services.person_profile import PersonProfile, PersonProfileService
+    from dialer_app.services.recordings import RecordingService
     from dialer_app.services.team_options import TeamOptionsService
     from dialer_app.ui.cadence_dialogs import AddToCadenceDialog
     from dialer_app.ui.cadence_panel import CadenceDock
@@ -87,6 +88,8 @@ class MainWindowDeps:
     cadences: Callable[[], CadenceService] | None = None
     """Builds the cadence service (ORM, so only when the Cadences tab or a cadence action
     first needs it); built once and shared."""
+    recording_service: RecordingService | None = None
+    """Call recordings (issue 7): the record icon's state, start/pause/resume, the files."""
 
 
 class MainWindow(QMainWindow):
@@ -179,6 +182,11 @@ class MainWindow(QMainWindow):
         self.call_panel.voicemail_button.clicked.connect(calls.drop_voicemail)
         self.people_panel.person_chosen.connect(self.load_person)
         self.account_search.person_chosen.connect(self.load_person)
+        self.recording_service = deps.recording_service
+        if self.recording_service is not None:
+            # After DialPadPeople's own slot (connected first), so person_id is current.
+            self.dial_pad.number_changed.connect(self._preview_recording)
+            self._preview_recording()
 
         calls.call_finished.connect(lambda _finished: self._refresh_calls())
         calls.call_finished.connect(lambda _finished: self._refresh_profile_calls())
@@ -393,6 +401,10 @@ class MainWindow(QMainWindow):
             self.left_tabs.tabBar().setVisible(True)
             if logger.session is not None:
                 self.log_panel.load(logger.session)
+
+    def _preview_recording(self, _text: str = "") -> None:
+        if self.recording_service is not None:
+            self.recording_service.preview(self.dial_pad.number_text, self.dial_pad.person_id)
 
     # -- calls history -------------------------------------------------------------------
     def show_calls(self) -> None:
