@@ -91,4 +91,5 @@ def read_changes(session: Session, principal: Principal, since: int, limit: int)
 def _owner_emails(session: Session, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
-    return dict(session.execute(select(User.id, User.email).where(User.id.in_(ids))).tuples())
+    rows = session.execute(select(User.id, User.email).where(User.id.in_(ids))).tuples()
+    return {user_id: email for user_id, email in rows}

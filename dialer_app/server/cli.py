@@ -55,10 +55,9 @@ def add_serve_parser(commands: argparse._SubParsersAction[argparse.ArgumentParse
 
 
 def run_serve(args: argparse.Namespace, paths: AppPaths) -> int:
-    try:
-        import fastapi  # noqa: F401
-        import uvicorn  # noqa: F401
-    except ImportError:
+    from importlib.util import find_spec
+
+    if find_spec("fastapi") is None or find_spec("uvicorn") is None:
         print(
             "dialer-app serve: the server is not installed; pip install 'dialer-app[server]'",
             file=sys.stderr,

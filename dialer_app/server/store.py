@@ -173,11 +173,10 @@ def _call_owners(session: Session, team_id: int, writes: Iterable[Write]) -> dic
     owners: dict[str, int | None] = {}
     for start in range(0, len(uuids), _LOOKUP_CHUNK):
         chunk = uuids[start : start + _LOOKUP_CHUNK]
-        owners.update(
-            session.execute(
-                select(Record.uuid, Record.owner_id).where(
-                    Record.team_id == team_id, Record.kind == "call", Record.uuid.in_(chunk)
-                )
-            ).tuples()
-        )
+        rows = session.execute(
+            select(Record.uuid, Record.owner_id).where(
+                Record.team_id == team_id, Record.kind == "call", Record.uuid.in_(chunk)
+            )
+        ).tuples()
+        owners.update((uuid, owner) for uuid, owner in rows)
     return owners

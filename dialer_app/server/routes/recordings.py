@@ -105,19 +105,17 @@ async def upload_content(
     if not services.recordings.claim(principal.team_id, key):
         raise HTTPException(409, "another upload of this recording is in progress")
     try:
-        offset = files.offset()
-        if byte_range.start != offset:
-            return _json(
-                _status(services, principal, key, size),
-                409,
-                f"the server has {offset} bytes: send from there",
-            )
-        await _receive(request, files, byte_range.length)
-        if files.offset() == size:
-            await _finish(files, sha256)
-        return _json(_status(services, principal, key, size))
+        at_offset = byte_range.start == files.offset()
+        if at_offset:
+            await _receive(request, files, byte_range.length)
+            if files.offset() == size:
+                await _finish(files, sha256)
     finally:
         services.recordings.release(principal.team_id, key)
+    status = _status(services, principal, key, size)
+    if not at_offset:
+        return _json(status, 409, f"the server has {status.offset} bytes: send from there")
+    return _json(status)
 
 
 async def _receive(request: Request, files: UploadFiles, length: int) -> None:
