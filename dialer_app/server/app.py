@@ -12,15 +12,16 @@ from fastapi import FastAPI
 from dialer_app import __version__
 from dialer_app.server.db import Database
 from dialer_app.server.deps import Services
-from dialer_app.server.routes import admin, recordings, records, sync
+from dialer_app.server.routes import admin, governance, recordings, records, sync
 from dialer_app.server.uploads import RecordingFiles
 
 DESCRIPTION = """\
 The team server of Dialer: people, cadences and team settings go down to the reps' apps;
 calls, their logs, step completions and recordings come up.
 
-Every request except `/health` needs `Authorization: Bearer <token>`. Records are identified
-by the uuid the client made; writes are idempotent by it and the newer `updated_at` wins.
+Every request except `/health` and this document (`/openapi.json`, `/docs`) needs
+`Authorization: Bearer <token>`. Records are identified by the uuid the client made; writes
+are idempotent by it and the newer `updated_at` wins.
 Reps read the team's data and only their own calls; only admins change team settings.
 Plain HTTP: put TLS in front with a reverse proxy.
 """
@@ -51,6 +52,7 @@ def create_app(database: Database | None = None, recordings_dir: Path | None = N
 
     app.include_router(admin.router)
     app.include_router(sync.router)
+    app.include_router(governance.router)
     app.include_router(records.router)
     app.include_router(recordings.router)
     return app

@@ -82,7 +82,7 @@ def _audio_gone(write: Write, result: WriteResult) -> bool:
     return json.loads(write.body).get("deleted_at") is not None
 
 
-def _raise_refusal(result: WriteResult) -> WriteResult:
+def raise_refusal(result: WriteResult) -> WriteResult:
     if result.status is WriteStatus.FORBIDDEN:
         raise HTTPException(403, result.error or "forbidden")
     if result.status is WriteStatus.NOT_FOUND:
@@ -133,12 +133,12 @@ def _add_routes(record_type: RecordType) -> None:
         if body_id != record_id:
             raise HTTPException(422, f"the body's {id_param.name} differs from the URL's")
         write = Write.upsert(record_type, body)
-        return _raise_refusal(write_records(values["services"], values["principal"], [write])[0])
+        return raise_refusal(write_records(values["services"], values["principal"], [write])[0])
 
     def delete_record(**values: Any) -> WriteResult:
         updated_at: datetime = values["updated_at"] or datetime.now(UTC)
         write = Write.delete(record_type, _record_id(record_type, values), updated_at)
-        return _raise_refusal(write_records(values["services"], values["principal"], [write])[0])
+        return raise_refusal(write_records(values["services"], values["principal"], [write])[0])
 
     body_param = inspect.Parameter(
         "record", inspect.Parameter.KEYWORD_ONLY, annotation=record_type.schema
