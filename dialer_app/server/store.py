@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dialer_app.server.auth import Principal
@@ -154,16 +154,22 @@ def _result(
 
 
 def _load(session: Session, team_id: int, writes: Iterable[Write]) -> dict[tuple[str, str], Record]:
-    keys = sorted({(w.record_type.name, w.record_id) for w in writes})
+    """The stored versions of the written records, one indexed IN query per type and chunk
+    (a row-value IN over (kind, uuid) pairs is not used as an index lookup everywhere)."""
+    by_kind: dict[str, set[str]] = {}
+    for write in writes:
+        by_kind.setdefault(write.record_type.name, set()).add(write.record_id)
     found: dict[tuple[str, str], Record] = {}
-    for start in range(0, len(keys), _LOOKUP_CHUNK):
-        chunk = keys[start : start + _LOOKUP_CHUNK]
-        for record in session.scalars(
-            select(Record).where(
-                Record.team_id == team_id, tuple_(Record.kind, Record.uuid).in_(chunk)
-            )
-        ):
-            found[(record.kind, record.uuid)] = record
+    for kind, ids in by_kind.items():
+        uuids = sorted(ids)
+        for start in range(0, len(uuids), _LOOKUP_CHUNK):
+            chunk = uuids[start : start + _LOOKUP_CHUNK]
+            for record in session.scalars(
+                select(Record).where(
+                    Record.team_id == team_id, Record.kind == kind, Record.uuid.in_(chunk)
+                )
+            ):
+                found[(record.kind, record.uuid)] = record
     return found
 
 

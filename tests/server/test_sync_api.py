@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 
+from dialer_app.server.schemas import Account, ChangesPage
 from tests.server.conftest import Server, new_uuid
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -248,7 +249,11 @@ def test_the_feed_pages_in_order_without_gaps(server: Server) -> None:
         push(rep, [{"type": "account", "record": a} for a in accounts])
         pages = []
         while True:
-            page = rep.get("/changes", params={"since": cursor, "limit": 10}).json()
+            reply = rep.get("/changes", params={"since": cursor, "limit": 10})
+            ChangesPage.model_validate_json(
+                reply.text, strict=True
+            )  # hand-made JSON, same contract
+            page = reply.json()
             pages.append(len(page["changes"]))
             cursors = [c["cursor"] for c in page["changes"]]
             assert cursors == sorted(cursors)
@@ -257,6 +262,8 @@ def test_the_feed_pages_in_order_without_gaps(server: Server) -> None:
             if not page["has_more"]:
                 break
         assert pages[:3] == [10, 10, 5]
+        for change in changes_since(rep, cursor - 25):
+            assert Account.model_validate(change["record"]).name.startswith("Account ")
         assert rep.get("/changes", params={"since": cursor}).json()["changes"] == []
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
@@ -45,4 +44,4 @@ def changes(
     step completions and recordings; an admin sees every rep's."""
     with services.database.reads() as session:
         page = read_changes(session, principal, since, limit)
-    return Response(json.dumps(page, separators=(",", ":")), media_type="application/json")
+    return Response(page, media_type="application/json")
