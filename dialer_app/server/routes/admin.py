@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Path
 from pydantic import BaseModel, Field
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from dialer_app.server.auth import EMAIL_PATTERN, UserExists, create_user, issue_token
 from dialer_app.server.deps import Admin, AppServices, Caller
@@ -64,13 +65,16 @@ def list_users(principal: Admin, services: AppServices) -> list[UserOut]:
 @router.post("/admin/users", response_model=IssuedToken, status_code=201, responses=ERRORS)
 def add_user(new: NewUser, principal: Admin, services: AppServices) -> IssuedToken:
     """Add a rep or admin to the admin's team, with a first API token."""
-    with services.database.writes.begin() as session:
-        team = session.get_one(Team, principal.team_id)
-        try:
+    try:
+        with services.database.writes.begin() as session:
+            team = session.get_one(Team, principal.team_id)
             user, token = create_user(session, team, new.email, new.role)
-        except UserExists as exc:
-            raise HTTPException(409, str(exc)) from exc
-        return IssuedToken(user=_user_out(user), token=token)
+            issued = IssuedToken(user=_user_out(user), token=token)
+    except UserExists as exc:
+        raise HTTPException(409, str(exc)) from exc
+    except IntegrityError as exc:  # the same email added at the same moment by another admin
+        raise HTTPException(409, f"{new.email} already has an account") from exc
+    return issued
 
 
 @router.post(
