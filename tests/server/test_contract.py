@@ -57,3 +57,16 @@ def test_the_command_line_does_not_load_the_server_until_serve_runs() -> None:
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_create_user_refuses_a_taken_email_and_a_missing_team(tmp_path: Path) -> None:
+    from tests.server.conftest import create_user, run_cli
+
+    db = f"sqlite:///{tmp_path / 'server.sqlite3'}"
+    create_user(tmp_path, db, "Ann@Example.com", "Acme", "rep")
+    again = run_cli(tmp_path, "--db", db, "--create-user", "ann@example.com", "--team", "Acme")
+    assert again.returncode == 1
+    assert "ann@example.com already has an account" in again.stderr
+    no_team = run_cli(tmp_path, "--db", db, "--create-user", "bob@example.com")
+    assert no_team.returncode == 2
+    assert "--team" in no_team.stderr

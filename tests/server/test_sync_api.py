@@ -300,3 +300,25 @@ def test_concurrent_writers_never_make_a_reader_skip_a_change(server: Server) ->
     assert len(seen) == len(set(seen))
     assert set(seen) == set(pushed)
     assert len(pushed) == 4 * 8 * 25
+
+
+def test_step_completions_follow_their_calls_owner(server: Server) -> None:
+    call_uuid, completion_uuid = new_uuid(), new_uuid()
+    completion = {
+        "uuid": completion_uuid,
+        "updated_at": at(3),
+        "membership_uuid": new_uuid(),
+        "step_uuid": new_uuid(),
+        "call_uuid": call_uuid,
+        "completed_at": at(3),
+        "success": True,
+        "outcome": "log_and_complete",
+    }
+    with server.client("rep") as rep, server.client("rep2") as rep2:
+        rep.put(f"/calls/{call_uuid}", json=call(call_uuid))
+        [refused] = push(rep2, [{"type": "step_completion", "record": completion}])
+        assert refused["status"] == "not_found"
+        [stored] = push(rep, [{"type": "step_completion", "record": completion}])
+        assert stored["status"] == "created"
+        assert rep.get(f"/step-completions/{completion_uuid}").json()["success"] is True
+        assert rep2.get(f"/step-completions/{completion_uuid}").status_code == 404
