@@ -76,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     desktop.add_argument(
         "--uninstall", action="store_true", help="remove the desktop entry and the link handling"
     )
+    from dialer_app.server.cli import add_serve_parser
+
+    add_serve_parser(commands)
     return parser
 
 
@@ -97,7 +100,7 @@ def split_link(argv: Sequence[str]) -> tuple[list[str], str | None]:
     return rest, None
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 (one return per command)
     parser = build_parser()
     arguments, link = split_link(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(arguments)
@@ -122,6 +125,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from dialer_app.import_command import run_import
 
         return run_import(paths, args.csv_file, region=args.region, on_duplicate=args.on_duplicate)
+    if command == "serve":
+        from dialer_app.server.cli import run_serve
+
+        return run_serve(args, paths)
     if command == "call":
         from dialer_app.call_command import place_call
 

@@ -1,0 +1,1 @@
+"""The team server (`dialer-app serve`): FastAPI + SQLAlchemy, imported only by that command."""

@@ -1,0 +1,1 @@
+"""The team server's Alembic migrations (packaged, so an installed server upgrades itself)."""
