@@ -9,7 +9,6 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -246,7 +245,7 @@ def test_schedule_all_is_all_or_nothing(rig: Rig, context: AppContext) -> None:
         person = session.get(Person, people[1].person_id)
         assert person is not None
         person.email = None
-    with pytest.raises(EmailStepError, match="Nothing was scheduled. Ben Carter has no email"):
+    with pytest.raises(EmailStepError, match=r"Nothing was scheduled\. Ben Carter has no email"):
         rig.emails.schedule_all(people, rig.step_id, at=rig.clock.now, zone="")
     assert rig.emails.store.all_rows() == []
 
