@@ -109,6 +109,8 @@ class Outgoing:
     to_name: str
     subject: str
     body: str
+    due_at: datetime | None = None
+    """This person's own time (Schedule All in each person's zone); None: the batch's."""
 
 
 @dataclass(frozen=True)
@@ -196,7 +198,7 @@ class EmailStore:
                     session.add(email)
                 self._fill(email, item)
                 email.state = EmailState.SCHEDULED.value
-                email.due_at = email.scheduled_for = _utc(due_at)
+                email.due_at = email.scheduled_for = _utc(item.due_at or due_at)
                 email.schedule_zone = zone
                 email.attempts = 0
                 email.error = ""

@@ -12,7 +12,7 @@ actually sent.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject, Signal
@@ -54,14 +54,20 @@ class PersonEmail:
     """Why the last send failed (failed or unknown), with the fix."""
     time_zone: str
     """The person's zone (record, else phone number); "" when unknown."""
+    values: dict[str, str]
+    """Their merge values: the window re-checks what the rep types without a database read."""
 
     @property
-    def problem(self) -> str:
+    def address_problem(self) -> str:
         if not self.to_address:
             return f"{self.name or 'This person'} has no email address: add it on their profile."
         if not is_email_address(self.to_address):
             return f"“{self.to_address}” is not an email address: fix it on their profile."
-        return self.composed.problem(self.name)
+        return ""
+
+    @property
+    def problem(self) -> str:
+        return self.address_problem or self.composed.problem(self.name)
 
 
 class EmailStepService(QObject):
@@ -135,6 +141,7 @@ class EmailStepService(QObject):
                 saved_at=saved.draft_saved_at if saved is not None else None,
                 error=saved.error if saved is not None else "",
                 time_zone=zone,
+                values=values,
             )
 
     def check(self, person: DuePerson, subject: str, body: str) -> Composed:
@@ -191,27 +198,32 @@ class EmailStepService(QObject):
         self,
         people: Sequence[DuePerson],
         step_id: int,
-        at: datetime,
+        at: datetime | Callable[[DuePerson], datetime],
         zone: str,
         edited: dict[int, tuple[str, str]] | None = None,
     ) -> int:
         """Schedule All for ``people`` (already cut to Send First #, in sort order): each
         person's saved draft, else the template. ``edited`` holds text on screen not yet
         autosaved (membership id -> subject, body). All or nothing: one email that can't
-        go (missing field, no address) refuses the lot, naming them."""
+        go (missing field, no address) refuses the lot, naming them. ``at`` may be a
+        function of the person (a custom time in each person's own zone)."""
         self._require_account()
         outgoing, problems = [], []
         for person in people:
             opened = self.open(person, step_id)
             subject, body = (edited or {}).get(person.membership_id, (opened.subject, opened.body))
             try:
-                outgoing.append(self._outgoing(person, step_id, subject, body, check=True))
+                item = self._outgoing(person, step_id, subject, body, check=True)
             except EmailStepError as exc:
                 problems.append(str(exc))
+                continue
+            own = at(person) if callable(at) else None
+            outgoing.append(replace(item, due_at=own))
         if problems:
             more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
             raise EmailStepError("Nothing was scheduled. " + " ".join(problems[:3]) + more)
-        self.store.schedule(outgoing, at, zone, self._clock())
+        batch = self._clock() if callable(at) else at
+        self.store.schedule(outgoing, batch, zone, self._clock())
         self._after_schedule()
         return len(outgoing)
 

@@ -46,6 +46,7 @@ from dialer_app.ui.cadence_todo import CadenceTodo
 if TYPE_CHECKING:
     from dialer_app.services.cadences import CadenceService
     from dialer_app.services.call_logger import LogResult
+    from dialer_app.ui.email_window import EmailWindow
 
 SORT_LABELS = {
     PeopleSort.DUE_DATE: "Due date",
@@ -73,6 +74,10 @@ class RunnerHost(Protocol):
     def auto_dial(self) -> bool: ...
 
     def set_auto_dial(self, on: bool) -> None: ...
+
+    def email_window(self) -> EmailWindow | None:
+        """The email window beside the panel, shown (None: this window sends no email)."""
+        ...
 
 
 def step_title(row: DueStep) -> str:
@@ -105,6 +110,7 @@ class CadencePanel(QWidget):
         self.handled: frozenset[int] = frozenset()
         """Membership ids logged in this run but still due (Log Only): passed over."""
         self.suggestions: NextStepSuggestions | None = None
+        self._email: EmailWindow | None = None
 
         self.pages = QStackedWidget()
         self.todo = CadenceTodo(lambda group_by: self.service.due_steps(group_by=group_by))
@@ -125,6 +131,7 @@ class CadencePanel(QWidget):
 
     def show_list(self) -> None:
         """Return Home / Return to Steps List / the back arrow."""
+        self._hide_email()
         self.running = None
         self.people = []
         self._host.queue_person(None, dial=False)
@@ -195,6 +202,15 @@ class CadencePanel(QWidget):
         phone.addLayout(phone_buttons)
         phone.addWidget(self.auto_dial_check)
         phone.addWidget(QLabel("Log the call in the call logger: the next person comes up."))
+        self.email_box = QWidget()
+        email = QVBoxLayout(self.email_box)
+        email.setContentsMargins(0, 0, 0, 0)
+        email_hint = QLabel("Personalise and send each person's email in the Email window.")
+        email_hint.setWordWrap(True)
+        self.email_button = QPushButton("✉ Open email window")
+        self.email_button.setObjectName("runnerEmail")
+        email.addWidget(email_hint)
+        email.addWidget(self.email_button)
         self.task_box = QWidget()
         task = QVBoxLayout(self.task_box)
         task.setContentsMargins(0, 0, 0, 0)
@@ -218,6 +234,7 @@ class CadencePanel(QWidget):
         layout.addWidget(self.person_label)
         layout.addWidget(self.phone_box)
         layout.addWidget(self.task_box)
+        layout.addWidget(self.email_box)
         layout.addWidget(self.message)
         layout.addStretch(1)
 
@@ -231,6 +248,7 @@ class CadencePanel(QWidget):
         self.auto_dial_check.toggled.connect(self._host.set_auto_dial)
         self.complete_button.clicked.connect(self.complete_current)
         self.complete_all_button.clicked.connect(self.complete_all)
+        self.email_button.clicked.connect(self._show_email)
         return page
 
     @property
@@ -244,6 +262,10 @@ class CadencePanel(QWidget):
     @property
     def is_phone(self) -> bool:
         return self.running is not None and self.running.step_type == "phone"
+
+    @property
+    def is_email(self) -> bool:
+        return self.running is not None and self.running.step_type == "email"
 
     def _due_people(self, row: DueStep) -> list[DuePerson]:
         return self.service.due_people(
@@ -262,7 +284,8 @@ class CadencePanel(QWidget):
         self.step_label.setText(f"<b>{row.name}</b><br>{step_title(row)} · {row.cadence_name}")
         self.instructions.setText(row.instructions or "No instructions.")
         self.phone_box.setVisible(self.is_phone)
-        self.task_box.setVisible(not self.is_phone)
+        self.task_box.setVisible(not self.is_phone and not self.is_email)
+        self.email_box.setVisible(self.is_email)
         self.complete_button.setText(
             integration_action(row) if row.step_type == "integration" else "Log and Complete"
         )
@@ -296,6 +319,8 @@ class CadencePanel(QWidget):
         self.notes.clear()
         if self.is_phone:
             self._queue(dial=dial)
+        if self.is_email:
+            self._show_email()
 
     def _link_out(self, person: DuePerson) -> str:
         """A LinkedIn step links to the person's profile when an import brought it."""
@@ -355,6 +380,44 @@ class CadencePanel(QWidget):
             return
         self.index = found
         self._show_person(dial=dial)
+
+    # -- email steps (issue 9) ------------------------------------------------------------------
+    def _show_email(self) -> None:
+        """The email window beside the panel, on the current person."""
+        row = self.running
+        if row is None or not self.is_email or self.current is None:
+            return
+        window = self._host.email_window()
+        if window is None:
+            self.message.setText("Email is not available in this window.")
+            return
+        if window is not self._email:
+            self._email = window
+            window.navigate.connect(self.go_to)
+            window.done.connect(self._email_done)
+            window.done_all.connect(lambda _count: self._after_bulk())
+        window.show_person(row, self.people, self.index)
+
+    def _hide_email(self) -> None:
+        if self._email is not None:
+            self._email.save_draft()
+            self._email.hide_window()
+
+    def _email_done(self, person: DuePerson) -> None:
+        """Sent or scheduled: the person leaves the step; the next one opens."""
+        if self.running is not None and self.current is not None:
+            self._advance(person, still_due=False, dial=False)
+
+    def _after_bulk(self) -> None:
+        """Schedule All: whoever was not scheduled is still due (Send First #)."""
+        if self.running is None:
+            return
+        self.people = self._due_people(self.running)
+        if not self.people:
+            self._finished()
+            return
+        self.index = 0
+        self._show_person(dial=False)
 
     # -- other and integration steps ------------------------------------------------------------
     def complete_current(self) -> None:
@@ -420,6 +483,8 @@ class CadencePanel(QWidget):
         row = self.running
         assert row is not None
         self._host.queue_person(None, dial=False)
+        if self._email is not None:
+            self._email.hide_window()
         self.people, self.index = [], -1
         self.suggestions = self.service.suggest_next(row, self.todo.group_by)
         self.done_label.setText(f"Done: <b>{row.name}</b> ({step_title(row)} · {row.cadence_name})")
