@@ -209,13 +209,24 @@ class EmailStore:
                 ids.append(email.id)
         return ids
 
-    def unschedule(self, email_id: int) -> bool:
-        """Back to a draft, if no sender has claimed it yet (conditional, like a claim)."""
+    def unschedule(self, email_id: int, now: datetime | None = None) -> bool:
+        """Back to a draft (its text kept), if no sender has claimed it yet (conditional,
+        like a claim). The person is due on the step again: only scheduled and sending
+        emails take them off it."""
+        values: dict[str, object] = {
+            "state": EmailState.DRAFT.value,
+            "due_at": None,
+            "scheduled_for": None,
+            "schedule_zone": "",
+            "error": "",
+        }
+        if now is not None:
+            values["draft_saved_at"] = _utc(now)
         with self._writing() as session:
             result = session.execute(
                 update(Email)
                 .where(Email.id == email_id, Email.state == EmailState.SCHEDULED.value)
-                .values(state=EmailState.DRAFT.value, due_at=None)
+                .values(**values)
             )
             return bool(getattr(result, "rowcount", 0))
 

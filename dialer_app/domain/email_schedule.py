@@ -193,3 +193,47 @@ def retry_delay(attempts: int) -> timedelta:
     """Backoff after ``attempts`` transient failures: 30 s, 1, 2, 4, 8 … min, at most 1 h."""
     seconds = 30 * 2 ** max(attempts - 1, 0)
     return timedelta(seconds=min(seconds, 3600))
+
+
+# -- how an email's state reads (the profile's Emails tab, the step's email list) ---------------
+def local_clock(at: datetime, zone_name: str) -> str:
+    """ "2024-11-05 09:00" in that zone (the computer's when empty or unknown)."""
+    zone = zone_or_local(zone_name)
+    return f"{(at.astimezone(zone) if zone else at.astimezone()):%Y-%m-%d %H:%M}"
+
+
+def status_text(
+    state: EmailState,
+    rep_zone: str,
+    *,
+    scheduled_for: datetime | None = None,
+    due_at: datetime | None = None,
+    error: str = "",
+) -> str:
+    """One line for the rep: "sent", "scheduled for Tue Nov 05 09:00 EST (America/New_York)"
+    (their own zone, whichever zone it was scheduled in), "failed: <reason and fix>",
+    "unknown: <what to check>". A scheduled email that is being retried says when and why."""
+    if state is EmailState.SCHEDULED:
+        planned = scheduled_for or due_at
+        text = f"scheduled for {describe(planned, rep_zone)}" if planned else "scheduled"
+        if error and due_at is not None and due_at != planned:
+            text += f"; next try {describe(due_at, rep_zone)} after: {error}"
+        return text
+    if state is EmailState.FAILED:
+        return f"failed: {error}" if error else "failed"
+    if state is EmailState.UNKNOWN:
+        return f"unknown: {error}" if error else "unknown"
+    if state is EmailState.DRAFT:
+        return "draft (not scheduled)"
+    return state.value  # sent, sending
+
+
+def can_unschedule(state: EmailState) -> bool:
+    """Only an email no sender has claimed yet goes back to a draft (``TRANSITIONS``); one
+    being sent can't be stopped halfway."""
+    return state is EmailState.SCHEDULED
+
+
+def needs_attention(state: EmailState) -> bool:
+    """Failed or unknown: the rep must fix something and send it again."""
+    return state in (EmailState.FAILED, EmailState.UNKNOWN)

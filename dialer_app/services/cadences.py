@@ -581,15 +581,17 @@ class CadenceService(QObject):
             numbers = step_numbers(steps)
             calls = self._calls_made(session, [s.id for s in steps])
             on_step: Counter[int] = Counter()
-            due: Counter[int] = Counter()
+            # the to-do list's and Run Step's rule (``_due``), not a copy of it: a person
+            # whose email for the step is scheduled or sending is on the step, not due
+            due: Counter[int] = Counter(
+                step.id for _m, step, _p in self._due(session, day, cadence_id=cadence.id)
+            )
             memberships = session.scalars(
-                select(CadenceMembership)
-                .where(
+                select(CadenceMembership).where(
                     CadenceMembership.cadence_id == cadence.id,
                     CadenceMembership.state.in_([MembershipState.ACTIVE, MembershipState.PAUSED]),
                     CadenceMembership.current_step_id.is_not(None),
                 )
-                .options(selectinload(CadenceMembership.person))
             )
             by_id = {s.id: s for s in steps}
             for m in memberships:
@@ -597,14 +599,6 @@ class CadenceService(QObject):
                 if step is None:
                     continue
                 on_step[step.id] += 1
-                if (
-                    m.state == MembershipState.ACTIVE
-                    and step.enabled
-                    and not cadence.archived
-                    and not m.person.do_not_contact
-                    and is_due(due_date(m.added_on, step.day), day)
-                ):
-                    due[step.id] += 1
             panels = tuple(
                 StepPanel(
                     _step_row(s, numbers),
@@ -753,8 +747,16 @@ class CadenceService(QObject):
 
     # -- helpers ----------------------------------------------------------------------------
     def _due(
-        self, session: Session, today: date, step_id: int | None = None
+        self,
+        session: Session,
+        today: date,
+        step_id: int | None = None,
+        cadence_id: int | None = None,
     ) -> list[tuple[CadenceMembership, CadenceStep, Person]]:
+        """Who is due, the one rule for the to-do list, Run Step, Complete All and the
+        overview's counts: active membership, on an enabled step of an unarchived
+        cadence, the person not marked do not contact, no email for the step scheduled or
+        being sent, and the step's due date today or earlier."""
         query = (
             select(CadenceMembership, CadenceStep, Person)
             .join(CadenceStep, CadenceStep.id == CadenceMembership.current_step_id)
@@ -777,6 +779,8 @@ class CadenceService(QObject):
         )
         if step_id is not None:
             query = query.where(CadenceStep.id == step_id)
+        if cadence_id is not None:
+            query = query.where(CadenceMembership.cadence_id == cadence_id)
         return [
             (m, s, p)
             for m, s, p in session.execute(query)

@@ -23,7 +23,16 @@ from dialer_app.db.email_store import EmailRow, EmailStore, EmailStoreError, Out
 from dialer_app.db.models import CadenceStep, Person
 from dialer_app.domain.cadences import DuePerson
 from dialer_app.domain.csv_import import is_email_address
-from dialer_app.domain.email_schedule import EDITABLE, EmailState, ScheduleError, describe
+from dialer_app.domain.email_schedule import (
+    EDITABLE,
+    PENDING,
+    EmailState,
+    ScheduleError,
+    can_unschedule,
+    describe,
+    needs_attention,
+    status_text,
+)
 from dialer_app.domain.email_templates import Composed, MergeValues, compose, split_name
 from dialer_app.domain.person_profile import local_time
 from dialer_app.services.smtp_client import SendFailure, SmtpAccount, check_account
@@ -56,6 +65,18 @@ class PersonEmail:
     """The person's zone (record, else phone number); "" when unknown."""
     values: dict[str, str]
     """Their merge values: the window re-checks what the rep types without a database read."""
+    email_id: int | None = None
+    """The saved row (None: only the template so far)."""
+    scheduled_for: datetime | None = None
+
+    @property
+    def pending(self) -> bool:
+        """Scheduled or being sent: shown read-only (Unschedule makes it a draft again)."""
+        return self.state in PENDING
+
+    @property
+    def can_unschedule(self) -> bool:
+        return self.state is not None and can_unschedule(self.state)
 
     @property
     def address_problem(self) -> str:
@@ -68,6 +89,39 @@ class PersonEmail:
     @property
     def problem(self) -> str:
         return self.address_problem or self.composed.problem(self.name)
+
+
+@dataclass(frozen=True)
+class StepEmail:
+    """One of a step's emails that is not simply due (the side panel's list)."""
+
+    id: int
+    membership_id: int
+    person_id: int
+    name: str
+    to_address: str
+    state: EmailState
+    scheduled_for: datetime | None
+    due_at: datetime | None
+    error: str
+    """Failed or unknown: the reason with its fix."""
+
+    def status(self, rep_zone: str) -> str:
+        return status_text(
+            self.state,
+            rep_zone,
+            scheduled_for=self.scheduled_for,
+            due_at=self.due_at,
+            error=self.error,
+        )
+
+    @property
+    def needs_attention(self) -> bool:
+        return needs_attention(self.state)
+
+    @property
+    def can_unschedule(self) -> bool:
+        return can_unschedule(self.state)
 
 
 class EmailStepService(QObject):
@@ -124,8 +178,8 @@ class EmailStepService(QObject):
                 raise EmailStepError("That step no longer exists.")
             values, address, name, zone = self._person(session, person.person_id)
             saved = self.store.current(person.membership_id, step_id)
-            if saved is not None and saved.state in EDITABLE:
-                subject, body = saved.subject, saved.body
+            if saved is not None and (saved.state in EDITABLE or saved.state in PENDING):
+                subject, body = saved.subject, saved.body  # pending: what will go
             else:
                 subject, body = step.email_subject, step.email_body
             return PersonEmail(
@@ -142,6 +196,8 @@ class EmailStepService(QObject):
                 error=saved.error if saved is not None else "",
                 time_zone=zone,
                 values=values,
+                email_id=saved.id if saved is not None else None,
+                scheduled_for=saved.scheduled_for if saved is not None else None,
             )
 
     def check(self, person: DuePerson, subject: str, body: str) -> Composed:
@@ -230,6 +286,67 @@ class EmailStepService(QObject):
     def pending_on_step(self, step_id: int) -> list[EmailRow]:
         return self.store.on_step(step_id)
 
+    def step_emails(self, step_id: int) -> list[StepEmail]:
+        """The step's emails that are not simply due: failed or unknown ones first (the
+        rep fixes and sends them again without opening each person), then the scheduled
+        and sending ones by time. Drafts are the due people's own business."""
+        rows = [r for r in self.store.on_step(step_id) if r.state is not EmailState.DRAFT]
+        far = datetime.max.replace(tzinfo=UTC)
+        rows.sort(key=lambda r: (not needs_attention(r.state), r.due_at or far, r.id))
+        return [
+            StepEmail(
+                id=r.id,
+                membership_id=r.membership_id or 0,
+                person_id=r.person_id or 0,
+                name=r.to_name or r.to_address,
+                to_address=r.to_address,
+                state=r.state,
+                scheduled_for=r.scheduled_for,
+                due_at=r.due_at,
+                error=r.error,
+            )
+            for r in rows
+            if r.membership_id is not None and r.person_id is not None
+        ]
+
+    def send_again(self, email_id: int) -> str:
+        """Send Again from the step's list: the failed (or unknown) email as it was, to the
+        address on the person's profile now (the fix may have been there). Returns the
+        notice."""
+        row = self.store.get(email_id)
+        if row is None or row.membership_id is None or row.person_id is None:
+            raise EmailStepError("That email no longer exists.")
+        if row.step_id is None:
+            raise EmailStepError("That email's step no longer exists.")
+        who = row.to_name or row.to_address
+        if not needs_attention(row.state):
+            raise EmailStepError(f"The email to {who} is not waiting to be sent again.")
+        outgoing = self._outgoing_for(
+            row.membership_id, row.person_id, row.step_id, row.subject, row.body, check=True
+        )
+        self._require_account()
+        self.store.schedule([outgoing], self._clock(), "", self._clock())
+        self._after_schedule()
+        return f"Sending the email to {outgoing.to_name} again…"
+
+    def unschedule(self, email_id: int) -> str:
+        """Unschedule: the email goes back to a draft (text kept) and the person is due
+        on the step again. Refused once a sender has claimed it. Returns the notice."""
+        row = self.store.get(email_id)
+        if row is None:
+            raise EmailStepError("That email no longer exists.")
+        who = row.to_name or row.to_address
+        if row.state is EmailState.SENDING:
+            raise EmailStepError(f"The email to {who} is being sent right now: too late.")
+        if row.state is EmailState.SENT:
+            raise EmailStepError(f"The email to {who} was already sent.")
+        if not can_unschedule(row.state):
+            raise EmailStepError(f"The email to {who} is not scheduled.")
+        if not self.store.unschedule(email_id, self._clock()):  # a sender claimed it meanwhile
+            raise EmailStepError(f"The email to {who} is being sent right now: too late.")
+        self.changed.emit()
+        return f"Unscheduled: the email to {who} is a draft again, and {who} is due again."
+
     # -- helpers ---------------------------------------------------------------------------
     def _after_schedule(self) -> None:
         self.changed.emit()
@@ -243,8 +360,22 @@ class EmailStepService(QObject):
     def _outgoing(
         self, person: DuePerson, step_id: int, subject: str, body: str, *, check: bool
     ) -> Outgoing:
+        return self._outgoing_for(
+            person.membership_id, person.person_id, step_id, subject, body, check=check
+        )
+
+    def _outgoing_for(
+        self,
+        membership_id: int,
+        person_id: int,
+        step_id: int,
+        subject: str,
+        body: str,
+        *,
+        check: bool,
+    ) -> Outgoing:
         with self._sessions() as session:
-            values, address, name, _zone = self._person(session, person.person_id)
+            values, address, name, _zone = self._person(session, person_id)
         composed = compose(subject, body, values)
         if check:
             who = name or "This person"
@@ -258,9 +389,9 @@ class EmailStepService(QObject):
                 raise EmailStepError(composed.problem(who))
             subject, body = composed.subject, composed.body
         return Outgoing(
-            membership_id=person.membership_id,
+            membership_id=membership_id,
             step_id=step_id,
-            person_id=person.person_id,
+            person_id=person_id,
             to_address=address,
             to_name=name,
             subject=subject,
@@ -308,4 +439,11 @@ def smtp_account(settings: Settings) -> SmtpAccount:
     )
 
 
-__all__ = ["EmailStepError", "EmailStepService", "PersonEmail", "ScheduleError", "smtp_account"]
+__all__ = [
+    "EmailStepError",
+    "EmailStepService",
+    "PersonEmail",
+    "ScheduleError",
+    "StepEmail",
+    "smtp_account",
+]

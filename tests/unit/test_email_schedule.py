@@ -13,13 +13,17 @@ from dialer_app.domain.email_schedule import (
     Preset,
     ScheduleError,
     can_move,
+    can_unschedule,
     check_future,
     describe,
     first_n,
     is_late,
+    local_clock,
+    needs_attention,
     preset_time,
     retry_delay,
     schedule_summary,
+    status_text,
     tomorrow_at,
     wall_clock_to_utc,
 )
@@ -118,3 +122,35 @@ def test_state_machine() -> None:
     assert can_move(EmailState.SENDING, EmailState.UNKNOWN)
     assert not can_move(EmailState.SENT, EmailState.SCHEDULED)  # never twice
     assert not can_move(EmailState.DRAFT, EmailState.SENDING)  # only a scheduled row is claimed
+
+
+def test_status_text_in_the_reps_zone() -> None:
+    at = datetime(2024, 11, 5, 14, 0, tzinfo=UTC)
+    ny = "America/New_York"
+    assert status_text(EmailState.SENT, ny) == "sent"
+    assert (
+        status_text(EmailState.SCHEDULED, ny, scheduled_for=at, due_at=at)
+        == "scheduled for Tue Nov 05 09:00 EST (America/New_York)"
+    )
+    # scheduled in the person's zone (Berlin), shown in mine
+    assert "09:00 EST" in status_text(EmailState.SCHEDULED, ny, scheduled_for=at)
+    retry = at + timedelta(minutes=1)
+    assert status_text(
+        EmailState.SCHEDULED, ny, scheduled_for=at, due_at=retry, error="Server busy: retrying."
+    ) == (
+        "scheduled for Tue Nov 05 09:00 EST (America/New_York); "
+        "next try Tue Nov 05 09:01 EST (America/New_York) after: Server busy: retrying."
+    )
+    assert status_text(EmailState.FAILED, ny, error="Wrong password: fix it.") == (
+        "failed: Wrong password: fix it."
+    )
+    assert status_text(EmailState.UNKNOWN, ny, error="Check Sent.") == "unknown: Check Sent."
+    assert status_text(EmailState.SENDING, ny) == "sending"
+    assert local_clock(at, ny) == "2024-11-05 09:00"
+    assert local_clock(at, "Europe/Berlin") == "2024-11-05 15:00"
+
+
+def test_only_a_scheduled_email_can_be_unscheduled() -> None:
+    assert [s for s in EmailState if can_unschedule(s)] == [EmailState.SCHEDULED]
+    assert can_move(EmailState.SCHEDULED, EmailState.DRAFT)
+    assert [s for s in EmailState if needs_attention(s)] == [EmailState.FAILED, EmailState.UNKNOWN]
