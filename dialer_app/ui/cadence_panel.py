@@ -42,10 +42,12 @@ from dialer_app.domain.cadences import (
 )
 from dialer_app.ui.cadence_models import step_type_text
 from dialer_app.ui.cadence_todo import CadenceTodo
+from dialer_app.ui.email_step_list import StepEmailsBox
 
 if TYPE_CHECKING:
     from dialer_app.services.cadences import CadenceService
     from dialer_app.services.call_logger import LogResult
+    from dialer_app.services.email_steps import EmailStepService, StepEmail
     from dialer_app.ui.email_window import EmailWindow
 
 SORT_LABELS = {
@@ -77,6 +79,10 @@ class RunnerHost(Protocol):
 
     def email_window(self) -> EmailWindow | None:
         """The email window beside the panel, shown (None: this window sends no email)."""
+        ...
+
+    def email_service(self) -> EmailStepService | None:
+        """The email step service (None: this window sends no email)."""
         ...
 
 
@@ -127,6 +133,7 @@ class CadencePanel(QWidget):
         if self._service is None:
             self._service = self._factory()
             self._service.changed.connect(self.todo.reload)
+            self._service.changed.connect(self._reload_step_emails)
         return self._service
 
     def show_list(self) -> None:
@@ -211,6 +218,8 @@ class CadencePanel(QWidget):
         self.email_button.setObjectName("runnerEmail")
         email.addWidget(email_hint)
         email.addWidget(self.email_button)
+        self.step_emails = StepEmailsBox()
+        email.addWidget(self.step_emails)
         self.task_box = QWidget()
         task = QVBoxLayout(self.task_box)
         task.setContentsMargins(0, 0, 0, 0)
@@ -249,6 +258,8 @@ class CadencePanel(QWidget):
         self.complete_button.clicked.connect(self.complete_current)
         self.complete_all_button.clicked.connect(self.complete_all)
         self.email_button.clicked.connect(self._show_email)
+        self.step_emails.open_requested.connect(self.open_step_email)
+        self.step_emails.acted.connect(self._step_email_acted)
         return page
 
     @property
@@ -286,6 +297,10 @@ class CadencePanel(QWidget):
         self.phone_box.setVisible(self.is_phone)
         self.task_box.setVisible(not self.is_phone and not self.is_email)
         self.email_box.setVisible(self.is_email)
+        self.step_emails.show_step(
+            self._host.email_service() if self.is_email else None,
+            row.step_id if self.is_email else None,
+        )
         self.complete_button.setText(
             integration_action(row) if row.step_type == "integration" else "Log and Complete"
         )
@@ -397,6 +412,37 @@ class CadencePanel(QWidget):
             window.done.connect(self._email_done)
             window.done_all.connect(lambda _count: self._after_bulk())
         window.show_person(row, self.people, self.index)
+
+    def _reload_step_emails(self) -> None:
+        if self.is_email and self.pages.currentIndex() == 1:
+            self.step_emails.reload()
+
+    def open_step_email(self, email: StepEmail) -> None:
+        """Open Message from the step's list: the person in the email window when they are
+        due on the step (a failed email), else their profile, whose Emails tab has it."""
+        if self.running is None:
+            return
+        self.people = self._due_people(self.running)
+        ids = [p.membership_id for p in self.people]
+        if email.membership_id in ids:
+            self.index = ids.index(email.membership_id)
+            self._show_person(dial=False)
+        else:
+            self._host.open_profile(email.person_id)
+
+    def _step_email_acted(self, notice: str) -> None:
+        """Send Again or Unschedule: who is due changed; stay on the person shown."""
+        self.message.setText(notice)
+        if self.running is None:
+            return
+        keep = self.current
+        self.people = self._due_people(self.running)
+        if not self.people:
+            self._finished()
+            return
+        ids = [p.membership_id for p in self.people]
+        self.index = ids.index(keep.membership_id) if keep and keep.membership_id in ids else 0
+        self._show_person(dial=False)
 
     def _hide_email(self) -> None:
         if self._email is not None:

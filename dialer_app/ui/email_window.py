@@ -4,6 +4,8 @@ arrows over the people due, the person's email to personalise, and the send opti
 Edits autosave 3 s after the first change (so continuous typing saves every 3 s) and when
 the window closes or moves to another person ("Saved to the cadence"). Discard Changes
 goes back to the template; the trash button deletes the personalised draft and closes.
+An email already scheduled (the list was read before it was) shows read-only with
+Unschedule, which makes it a draft again.
 Merge fields still unfilled are highlighted and named, and Send stays disabled until they
 are gone. The panel (``CadencePanel``) owns who is shown; the rules and the database are
 ``EmailStepService``'s.
@@ -29,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from dialer_app.domain.cadence_runner import position_text
 from dialer_app.domain.cadences import DuePerson, DueStep
-from dialer_app.domain.email_schedule import EmailState, first_n
+from dialer_app.domain.email_schedule import EmailState, first_n, status_text
 from dialer_app.domain.email_templates import ANY_TOKEN, compose
 from dialer_app.services.email_steps import EmailStepError, EmailStepService, PersonEmail
 from dialer_app.ui.email_schedule_dialog import ScheduleDialog
@@ -121,6 +123,12 @@ class EmailWindow(QWidget):
         self.send_button = QPushButton("Send && Edit Next")
         self.send_button.setObjectName("emailSend")
         self.send_button.setDefault(True)
+        self.unschedule_button = QPushButton("Unschedule")
+        self.unschedule_button.setObjectName("emailUnschedule")
+        self.unschedule_button.setToolTip(
+            "Keep this email as a draft instead: edit it, send it now or schedule it again"
+        )
+        self.unschedule_button.hide()
 
         top = QHBoxLayout()
         top.addWidget(self.previous_button)
@@ -140,6 +148,7 @@ class EmailWindow(QWidget):
         buttons.addWidget(self.discard_button)
         buttons.addWidget(self.trash_button)
         buttons.addWidget(self.saved_label, 1)
+        buttons.addWidget(self.unschedule_button)
         buttons.addWidget(self.schedule_all_button)
         buttons.addWidget(self.schedule_button)
         buttons.addWidget(self.send_button)
@@ -159,6 +168,7 @@ class EmailWindow(QWidget):
         self.schedule_button.clicked.connect(self.open_schedule)
         self.schedule_all_button.clicked.connect(self.open_schedule_all)
         self.send_button.clicked.connect(self.send_and_next)
+        self.unschedule_button.clicked.connect(self.unschedule)
         self._loading = False
         self._account_issue = ""
 
@@ -196,12 +206,24 @@ class EmailWindow(QWidget):
         zone = f" · {email.time_zone}" if email.time_zone else ""
         self.to_label.setText(f"To: <b>{email.name}</b> &lt;{address}&gt;{zone}")
         failed = email.state in (EmailState.FAILED, EmailState.UNKNOWN)
-        self.state_label.setVisible(failed)
-        self.state_label.setText(
-            ("Not sent: " if email.state is EmailState.FAILED else "Unknown: ") + email.error
-            if failed
-            else ""
-        )
+        state = ""
+        if failed:
+            state = (
+                "Not sent: " if email.state is EmailState.FAILED else "Unknown: "
+            ) + email.error
+        elif email.pending and email.state is not None:
+            said = status_text(
+                email.state, self.service.rep_zone(), scheduled_for=email.scheduled_for
+            )
+            state = said[:1].upper() + said[1:] + "."
+        self.state_label.setVisible(bool(state))
+        self.state_label.setText(state)
+        for edit in (self.subject_edit, self.body_edit):
+            edit.setReadOnly(email.pending)
+        self.unschedule_button.setVisible(email.pending)
+        self.unschedule_button.setEnabled(email.can_unschedule)
+        for button in (self.discard_button, self.trash_button):
+            button.setEnabled(not email.pending)
         self.send_button.setText("Send Again && Edit Next" if failed else "Send && Edit Next")
         self.saved_label.setText(_saved_text(email.saved_at) if email.personalised else "")
         self._check()
@@ -213,6 +235,10 @@ class EmailWindow(QWidget):
             return
         composed = compose(self.subject_edit.text(), self.body_edit.toPlainText(), email.values)
         problem = self._account_issue or email.address_problem or composed.problem(email.name)
+        if email.state is EmailState.SENDING:
+            problem = "This email is being sent right now."
+        elif email.pending:
+            problem = "This email is scheduled: Unschedule it to edit it or send it now."
         if not problem and not composed.subject.strip():
             problem = "Type a subject."
         self.problem_label.setText(problem)
@@ -302,6 +328,21 @@ class EmailWindow(QWidget):
         self.autosave_timer.stop()
         self.notice.emit(text)
         self.done.emit(person)
+
+    def unschedule(self) -> bool:
+        """Unschedule the shown email: a draft again, editable; the person is due again."""
+        person, step, email = self.current, self.step, self.email
+        if person is None or step is None or email is None or email.email_id is None:
+            return False
+        try:
+            text = self.service.unschedule(email.email_id)
+        except EmailStepError as exc:
+            self.problem_label.setText(str(exc))
+            self.problem_label.setVisible(True)
+            return False
+        self.notice.emit(text)
+        self._show(self.service.open(person, step.step_id))
+        return True
 
     def schedule_dialog(self) -> ScheduleDialog | None:
         person = self.current

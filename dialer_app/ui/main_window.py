@@ -701,6 +701,8 @@ class MainWindow(QMainWindow):
                     person_id,
                     lambda: self._deps.settings.default_region,
                     self,
+                    rep_zone=lambda: self._deps.settings.time_zone,
+                    unschedule_email=self._unschedule_email if self._deps.emails else None,
                 )
             except LookupError as exc:  # deleted since the list was read
                 self._on_notice(str(exc))
@@ -734,7 +736,16 @@ class MainWindow(QMainWindow):
 
     def _refresh_profile_calls(self) -> None:
         for window in self.profile_windows.values():
-            window.refresh_calls()
+            window.refresh_activity()
+
+    def _unschedule_email(self, email_id: int) -> str:
+        """Unschedule from a profile's Emails tab (the service says why not, if not)."""
+        service = self.email_service()
+        if service is None:
+            return ""
+        notice = service.unschedule(email_id)  # emits changed: due lists and profiles reload
+        self._on_notice(notice)
+        return notice
 
     def load_person(self, person: PersonRow) -> None:
         if not person.phone_e164:

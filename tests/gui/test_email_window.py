@@ -19,7 +19,7 @@ from dialer_app.db.models import Person
 from dialer_app.domain.email_schedule import EmailState
 from dialer_app.secrets import smtp_password_key
 from dialer_app.services.email_sender import EmailSender
-from dialer_app.services.smtp_client import OutgoingMessage, SmtpAccount
+from dialer_app.services.smtp_client import OutgoingMessage, SendFailure, SmtpAccount
 from dialer_app.ui.cadence_dialogs import StepDialog
 from dialer_app.ui.cadence_panel import CadencePanel
 from dialer_app.ui.email_window import EmailWindow
@@ -273,3 +273,156 @@ def test_step_dialog_edits_the_template_and_warns_about_typos(qtbot: QtBot) -> N
     assert "{{account}}" in dialog.body_edit.toPlainText()
     dialog.save()
     assert saved[0].email_subject == "Hi {{firstname}}" and "{{account}}" in saved[0].email_body
+
+
+def _fail_due(context: AppContext, reason: str) -> None:
+    """The background sender meets a permanent failure on what is due."""
+
+    def refuse(_account: object, _password: object, _message: object) -> None:
+        raise SendFailure(reason, transient=False)
+
+    account = SmtpAccount("smtp.dialer.example", 587, "starttls", USER, USER)
+    EmailSender(_store(context), lambda: (account, "s3cret"), send=refuse).run_once()
+
+
+def test_profile_emails_tab_lists_opens_and_unschedules(
+    qtbot: QtBot, mail_window: MainWindow, mail_context: AppContext
+) -> None:
+    panel, email = _run(qtbot, mail_window, mail_context)
+    step_id = panel.running.step_id  # type: ignore[union-attr]
+    first, second = panel.people[0], panel.people[1]
+    qtbot.mouseClick(email.send_button, LEFT)  # first: sent
+    assert len(_sent_messages(mail_context)) == 1
+    service = mail_window.email_service()
+    assert service is not None
+    opened = service.open(second, step_id)
+    service.schedule(
+        second,
+        step_id,
+        opened.subject,
+        opened.body,
+        at=datetime.now(UTC) + timedelta(hours=1),
+        zone="",
+    )
+
+    profile = mail_window.open_profile(first.person_id)
+    assert profile is not None
+    qtbot.addWidget(profile)
+    assert [profile.activity.tabText(i) for i in range(profile.activity.count())] == [
+        "Calls",
+        "Emails",
+    ]
+    page = profile.emails_page
+    assert page.model.rowCount() == 1
+    model = page.model
+    cells = [model.index(0, c).data() for c in range(model.columnCount())]
+    assert cells[0] == opened.subject.replace(second.name.split()[0], first.name.split()[0])
+    assert cells[1] == "sent" and cells[2] and cells[3] == ""
+    assert cells[4] == "Mail · Day 1 · Intro Email"
+    assert page.open_row(0) is not None
+    assert page.body_view.isReadOnly() and page.body_view.toPlainText().startswith("Hi ")
+    assert not page.unschedule_button.isEnabled()  # sent: nothing to unschedule
+
+    other = mail_window.open_profile(second.person_id)
+    assert other is not None
+    qtbot.addWidget(other)
+    page = other.emails_page
+    assert page.model.index(0, 1).data().startswith("scheduled for ")
+    page.open_row(0)
+    assert page.body_view.toPlainText() == opened.body
+    assert second.membership_id not in [
+        p.membership_id for p in mail_window.cadence_service().due_people(step_id)
+    ]
+    qtbot.mouseClick(page.unschedule_button, LEFT)
+    assert page.message.text().startswith("Unscheduled: the email to")
+    assert page.model.rowCount() == 0  # a draft again: not activity
+    assert second.membership_id in [
+        p.membership_id for p in mail_window.cadence_service().due_people(step_id)
+    ]
+    draft = _store(mail_context).current(second.membership_id, step_id)
+    assert draft is not None and draft.state is EmailState.DRAFT
+    profile.close()
+    other.close()
+
+
+def test_failed_emails_are_listed_on_the_step_with_send_again_and_open(
+    qtbot: QtBot, mail_window: MainWindow, mail_context: AppContext
+) -> None:
+    panel, email = _run(qtbot, mail_window, mail_context)
+    box = panel.step_emails
+    assert not box.isVisible()  # nothing failed or scheduled yet
+    first = panel.people[0]
+    qtbot.mouseClick(email.send_button, LEFT)
+    assert box.isVisible() and box.model.index(0, 1).data().startswith("scheduled for ")
+    assert "1 scheduled or sending" in box.summary.text()
+    reason = "The mail server refused the address: check the person's email address."
+    _fail_due(mail_context, reason)
+    mail_window._cadences_changed()  # what the sender thread's outcome does
+    assert box.model.rowCount() == 1
+    assert box.model.index(0, 0).data() == first.name
+    assert box.model.index(0, 1).data() == f"failed: {reason}"
+    assert "1 not sent" in box.summary.text()
+    assert box.send_again_button.isEnabled() and not box.unschedule_button.isEnabled()
+
+    qtbot.mouseClick(email.next_button, LEFT)
+    qtbot.mouseClick(box.open_button, LEFT)  # the failed person opens in the email window
+    assert panel.current is not None and panel.current.membership_id == first.membership_id
+    assert email.state_label.text() == f"Not sent: {reason}"
+
+    qtbot.mouseClick(box.send_again_button, LEFT)
+    assert panel.message.text() == f"Sending the email to {first.name} again…"
+    assert first.membership_id not in [p.membership_id for p in panel.people]
+    assert box.model.index(0, 1).data().startswith("scheduled for ")
+    assert box.unschedule_button.isEnabled()
+    qtbot.mouseClick(box.unschedule_button, LEFT)  # changed my mind: due again
+    assert first.membership_id in [p.membership_id for p in panel.people]
+    assert not box.isVisible()
+
+
+def test_a_scheduled_email_shows_read_only_with_unschedule(
+    qtbot: QtBot, mail_window: MainWindow, mail_context: AppContext
+) -> None:
+    panel, email = _run(qtbot, mail_window, mail_context)
+    step_id = panel.running.step_id  # type: ignore[union-attr]
+    second = panel.people[1]
+    service = email.service
+    opened = service.open(second, step_id)
+    service.schedule(  # elsewhere (another window, Schedule All): the list is stale
+        second,
+        step_id,
+        opened.subject,
+        opened.body,
+        at=datetime.now(UTC) + timedelta(hours=2),
+        zone="",
+    )
+    assert not email.unschedule_button.isVisible()
+    qtbot.mouseClick(email.next_button, LEFT)
+    assert email.unschedule_button.isVisible() and email.unschedule_button.isEnabled()
+    assert email.state_label.text().startswith("Scheduled for ")
+    assert email.body_edit.isReadOnly() and email.subject_edit.isReadOnly()
+    assert not email.send_button.isEnabled() and not email.schedule_button.isEnabled()
+    assert not email.discard_button.isEnabled()
+
+    qtbot.mouseClick(email.unschedule_button, LEFT)
+    assert mail_window.statusBar().currentMessage().startswith("Unscheduled: the email to")
+    assert not email.unschedule_button.isVisible() and not email.body_edit.isReadOnly()
+    assert email.send_button.isEnabled()
+    row = _store(mail_context).current(second.membership_id, step_id)
+    assert row is not None and row.state is EmailState.DRAFT
+
+
+def test_overview_due_count_leaves_out_scheduled_emails(
+    qtbot: QtBot, mail_window: MainWindow, mail_context: AppContext
+) -> None:
+    panel, email = _run(qtbot, mail_window, mail_context)
+    step_id = panel.running.step_id  # type: ignore[union-attr]
+    cadence_id = panel.running.cadence_id  # type: ignore[union-attr]
+    service = mail_window.cadence_service()
+
+    def due() -> int:
+        panels = service.overview(cadence_id).panels
+        return next(p.people_due for p in panels if p.step.id == step_id)
+
+    assert due() == 5
+    qtbot.mouseClick(email.send_button, LEFT)  # scheduled for now, not sent yet
+    assert due() == 4 == len(service.due_people(step_id))
