@@ -21,6 +21,7 @@ from dialer_app.settings import Settings, load_settings, save_settings
 
 if TYPE_CHECKING:
     from dialer_app.services.calls import CallService
+    from dialer_app.services.email_sender import SenderThread
     from dialer_app.services.people import PeopleService
     from dialer_app.services.recordings import RecordingService
     from dialer_app.ui.main_window import MainWindow
@@ -37,12 +38,30 @@ class AppContext:
     settings: Settings
     database: Database
     secrets: SecretStore
+    sender: SenderThread | None = None
+    """The background email sender (issue 9), started after the first paint."""
 
     def save_settings(self, settings: Settings) -> None:
         self.settings = settings
         save_settings(self.paths.settings_file, settings)
 
+    def smtp_password(self, username: str) -> str | None:
+        from dialer_app.secrets import smtp_password_key
+
+        return self.secrets.get(smtp_password_key(username))
+
+    def wake_sender(self) -> None:
+        if self.sender is not None:
+            self.sender.wake()
+
+    def stop_sender(self) -> None:
+        """Waits for a message in flight: quitting mid-SMTP would leave it "unknown"."""
+        if self.sender is not None:
+            self.sender.stop()
+            self.sender = None
+
     def close(self) -> None:
+        self.stop_sender()
         self.database.close()
 
 
@@ -95,6 +114,36 @@ def _cadences(context: AppContext) -> Any:
     from dialer_app.services.cadences import CadenceService
 
     return CadenceService(context.database.sessions, lambda: context.settings.time_zone)
+
+
+def _email_steps(context: AppContext) -> Any:
+    from dialer_app.services.email_steps import EmailStepService
+
+    return EmailStepService(
+        context.database.sessions,
+        lambda: context.settings,
+        context.smtp_password,
+        wake_sender=context.wake_sender,
+    )
+
+
+def start_email_sender(context: AppContext, window: MainWindow) -> None:
+    """The background sender: sends what fell due while the app was closed, then whatever
+    comes due (DESIGN.md: never on the GUI thread)."""
+    if context.sender is not None:
+        return
+    from dialer_app.db.email_store import EmailStore
+    from dialer_app.services.email_sender import EmailSender, SenderThread
+    from dialer_app.services.email_steps import smtp_account
+
+    def account() -> Any:
+        settings = context.settings
+        found = smtp_account(settings)
+        return found, context.smtp_password(found.username) if found.username else None
+
+    sender = EmailSender(EmailStore(context.database.sessions), account)
+    context.sender = SenderThread(sender, window.email_outcome.emit)
+    context.sender.start()
 
 
 def _call_log_store(database: Database) -> Any:
@@ -211,6 +260,7 @@ def create_main_window(context: AppContext, calls: CallService | None = None) ->
         person_profiles=lambda: _person_profiles(context.database),
         cadences=lambda: _cadences(context),
         recording_service=recordings,
+        emails=lambda: _email_steps(context),
     )
     window = MainWindow(deps)
     calls.setParent(window)
@@ -251,6 +301,7 @@ def run_app(paths: AppPaths, *, demo: bool, link: str | None = None) -> int:
     app.aboutToQuit.connect(calls.shutdown)
     if window.recording_service is not None:
         app.aboutToQuit.connect(window.recording_service.shutdown)
+    app.aboutToQuit.connect(context.stop_sender)
     try:
         return app.exec()
     finally:
@@ -272,6 +323,7 @@ def start_session(
     if window.recording_service is not None:
         QTimer.singleShot(0, window.recording_service.start)
     QTimer.singleShot(1000, _warm_up_orm)
+    QTimer.singleShot(1500, lambda: start_email_sender(context, window))
     if has_open_logs(context.database.path):
         QTimer.singleShot(0, window.recover_open_logs)
 

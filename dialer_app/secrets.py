@@ -31,6 +31,12 @@ def sip_password_key(line_name: str) -> str:
     return f"sip-password:{line_name}"
 
 
+def smtp_password_key(username: str) -> str:
+    """Keyring entry name of the rep's SMTP password (per login, so a changed username
+    never sends someone else's password)."""
+    return f"smtp-password:{username}"
+
+
 class SecretStorageUnavailable(RuntimeError):
     """Raised when a secret cannot be stored securely; the message says what to do."""
 

@@ -54,6 +54,19 @@ class Settings:
     auto_dial: bool = False
     """Cadence runner: dial each person as soon as they are queued (else the rep clicks
     Dial). Off by default: a call should not start before the rep has read who it is."""
+    sender_name: str = ""
+    """The rep's name on cadence emails (From, and {{sender_name}} in templates)."""
+    sender_email: str = ""
+    """The rep's address: From, and {{sender_email}} in templates."""
+    smtp_host: str = ""
+    """The rep's outgoing mail server (smtp.gmail.com, smtp.office365.com, ...)."""
+    smtp_port: int = 587
+    smtp_security: str = "starttls"
+    """"starttls" (port 587), "tls" (implicit TLS, port 465) or "none" (loopback only)."""
+    smtp_username: str = ""
+    """The SMTP login (often the email address); the password lives in the keyring."""
+    smtp_ca_file: str = ""
+    """Extra CA certificate to trust for the mail server (a company relay); "" = system CAs."""
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
     """Keys this version does not know (kept when saving)."""
 

@@ -201,6 +201,10 @@ class CadenceStep(SyncedMixin, Base):
     name: Mapped[str] = mapped_column(String(200))
     instructions: Mapped[str] = mapped_column(Text, default="")
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    email_subject: Mapped[str] = mapped_column(Text, default="", server_default="")
+    """Email steps: the subject template, with merge fields (``domain.email_templates``)."""
+    email_body: Mapped[str] = mapped_column(Text, default="", server_default="")
+    """Email steps: the body template (plain text), with merge fields."""
 
     cadence: Mapped[Cadence] = relationship(back_populates="steps")
 
@@ -410,3 +414,49 @@ class Recording(SyncedMixin, Base):
     upload_state: Mapped[str] = mapped_column(String(16), default="pending")
 
     call: Mapped[Call] = relationship()
+
+
+class Email(SyncedMixin, Base):
+    """One cadence email to one person, from autosaved draft to sent (issue 9).
+
+    ``state`` follows ``domain.email_schedule.EmailState``: draft → scheduled → sending →
+    sent | failed | unknown. A sender *claims* a scheduled row with one conditional UPDATE
+    (scheduled → sending) before it talks SMTP, so two senders (or a restart) never send it
+    twice. Synced to the team server like calls (uuid + updated_at).
+    """
+
+    __tablename__ = "emails"
+
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
+    membership_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cadence_memberships.id", ondelete="SET NULL"), index=True
+    )
+    step_id: Mapped[int | None] = mapped_column(ForeignKey("cadence_steps.id", ondelete="SET NULL"))
+    state: Mapped[str] = mapped_column(String(16), default="draft", index=True)
+    to_address: Mapped[str] = mapped_column(String(320), default="")
+    to_name: Mapped[str] = mapped_column(String(200), default="")
+    subject: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    draft_saved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    """When it should go (UTC); the next retry after a transient failure."""
+    scheduled_for: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """The time the rep picked (UTC): lateness is measured from it, not from retries."""
+    schedule_zone: Mapped[str] = mapped_column(String(64), default="")
+    """The zone the rep scheduled in (shown back to them); "" for the computer's."""
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    claimed_by: Mapped[str] = mapped_column(String(64), default="")
+    """The sender instance that claimed it (host:pid:random), for the log and the lease."""
+    message_id: Mapped[str] = mapped_column(String(250), default="")
+    """The RFC 5322 Message-ID, fixed at the claim: look it up in the Sent folder."""
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Sent more than five minutes after ``scheduled_for`` (app closed, server down)."""
+    error: Mapped[str] = mapped_column(Text, default="")
+    """The last failure, in words for the rep, with the fix."""
+    sync_state: Mapped[str] = mapped_column(String(16), default="pending")
+
+    person: Mapped[Person | None] = relationship()

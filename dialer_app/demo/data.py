@@ -33,6 +33,9 @@ class DemoStep:
     day: int
     name: str
     instructions: str = ""
+    email_subject: str = ""
+    email_body: str = ""
+    """Email steps' templates, with merge fields (domain/email_templates.py)."""
 
 
 ACCOUNTS: dict[str, str] = {
@@ -56,7 +59,24 @@ CADENCES: dict[str, tuple[DemoStep, ...]] = {
             "Introduce yourself and ask who owns outbound calling.\n"
             "Script: “Hi {first_name}, it's {rep} from Dialer. Did I catch you at a bad time?”",
         ),
-        DemoStep("email", 1, "Intro Email", "Send the intro template; personalise the first line."),
+        DemoStep(
+            "email",
+            1,
+            "Intro Email",
+            "Send the intro template; personalise the first line.",
+            email_subject="{{first_name}}, outbound calling at {{account}}",
+            email_body=(
+                "Hi {{first_name}},\n\n"
+                "I work with sales teams who want "
+                "their reps on the phone more and in spreadsheets less.\n\n"
+                "Teams like {{account}}'s usually lose an hour a day to dialling by hand and "
+                "logging calls afterwards. Dialer runs the cadence, dials the next person and "
+                "logs the call in two clicks.\n\n"
+                "Would a 15-minute look next week be worth it? If someone else owns outbound "
+                "calling at {{account}}, I'd be grateful for a pointer.\n\n"
+                "Best,\n{{sender_first_name}}"
+            ),
+        ),
         DemoStep(
             "phone", 3, "Follow up with a Voicemail", "If no answer, drop the standard voicemail."
         ),
@@ -64,7 +84,22 @@ CADENCES: dict[str, tuple[DemoStep, ...]] = {
         DemoStep("phone", 7, "Last Try Call", "Ask for a referral if the timing is wrong."),
     ),
     FOLLOW: (
-        DemoStep("email", 1, "Thanks for Stopping By", "Reference the booth conversation."),
+        DemoStep(
+            "email",
+            1,
+            "Thanks for Stopping By",
+            "Reference the booth conversation.",
+            email_subject="Great meeting you at the booth, {{first_name}}",
+            email_body=(
+                "Hi {{first_name}},\n\n"
+                "Thanks for stopping by the Dialer booth. It was good to hear how {{account}} "
+                "runs its outbound calls from {{city|your team's office}}.\n\n"
+                "As promised, I'll call you in the next couple of days with the short demo "
+                "of cadences and one-click call logging. If another time suits you better, "
+                "just reply with it.\n\n"
+                "Talk soon,\n{{sender_name}}"
+            ),
+        ),
         DemoStep("phone", 2, "Event Follow-up Call", "Ask what stood out at the event."),
         DemoStep("other", 4, "Send Swag", "Mail the event swag pack."),
     ),

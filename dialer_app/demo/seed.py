@@ -37,11 +37,30 @@ def is_seeded(session: Session) -> bool:
     )
 
 
+def ensure_demo_templates(session: Session) -> int:
+    """A demo seeded before email templates existed gets them: only demo steps (by UUID)
+    whose subject and body are both still empty, so a rep's own template is never
+    overwritten. Returns how many steps were filled."""
+    filled = 0
+    for name, steps in data.CADENCES.items():
+        for demo in steps:
+            if not (demo.email_subject or demo.email_body):
+                continue
+            step = session.scalars(
+                select(CadenceStep).where(CadenceStep.uuid == _demo_uuid("step", name, demo.name))
+            ).first()
+            if step is None or step.email_subject or step.email_body:
+                continue
+            step.email_subject, step.email_body = demo.email_subject, demo.email_body
+            filled += 1
+    return filled
+
+
 def seed_demo(session: Session, today: date | None = None) -> bool:
     """Add the demo team if it is missing; returns True when anything was written."""
     added_defaults = ensure_team_defaults(session)
     if is_seeded(session):
-        return added_defaults > 0
+        return added_defaults + ensure_demo_templates(session) > 0
     today = today or date.today()
     accounts = {
         name: Account(uuid=_demo_uuid("account", name), name=name, domain=domain)
@@ -63,6 +82,8 @@ def seed_demo(session: Session, today: date | None = None) -> bool:
                     position=position,
                     name=step.name,
                     instructions=step.instructions,
+                    email_subject=step.email_subject,
+                    email_body=step.email_body,
                 )
             )
         session.add(cadence)

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from PySide6.QtCore import QObject, Signal
-from sqlalchemy import func, insert, select
+from sqlalchemy import exists, func, insert, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from dialer_app.db.call_log_store import record_completion
@@ -41,6 +41,7 @@ from dialer_app.db.models import (
     CadenceMembership,
     CadenceStep,
     Call,
+    Email,
     MembershipState,
     Person,
     StepCompletion,
@@ -73,6 +74,7 @@ from dialer_app.domain.cadences import (
     step_numbers,
     todo_order,
 )
+from dialer_app.domain.email_schedule import PENDING
 from dialer_app.domain.person_profile import local_time
 
 __all__ = ["CadenceError", "CadenceService", "GroupBy", "MembershipAction", "PeopleSort"]
@@ -108,6 +110,8 @@ class StepRow:
     name: str
     instructions: str
     enabled: bool
+    email_subject: str = ""
+    email_body: str = ""
 
 
 @dataclass(frozen=True)
@@ -190,6 +194,8 @@ def _step_row(step: CadenceStep, numbers: dict[int, int]) -> StepRow:
         step.name,
         step.instructions,
         step.enabled,
+        step.email_subject,
+        step.email_body,
     )
 
 
@@ -274,7 +280,15 @@ class CadenceService(QObject):
             return [_step_row(s, numbers) for s in steps]
 
     def add_step(
-        self, cadence_id: int, step_type: str, day: int, name: str, instructions: str = ""
+        self,
+        cadence_id: int,
+        step_type: str,
+        day: int,
+        name: str,
+        instructions: str = "",
+        *,
+        email_subject: str = "",
+        email_body: str = "",
     ) -> StepRow:
         """A new step goes last on its day. Active people with no step yet (added while the
         cadence was empty) start on the first enabled step."""
@@ -292,6 +306,8 @@ class CadenceService(QObject):
                 position=position,
                 name=cleaned,
                 instructions=instructions.strip(),
+                email_subject=email_subject.strip(),
+                email_body=email_body,
             )
             session.add(step)
             session.flush()
@@ -318,8 +334,11 @@ class CadenceService(QObject):
         day: int | None = None,
         name: str | None = None,
         instructions: str | None = None,
+        email_subject: str | None = None,
+        email_body: str | None = None,
     ) -> StepRow:
-        """Change what was typed. A new day puts the step last on that day. The type of a
+        """Change what was typed (an email step's template too: drafts already personalised
+        keep their text). A new day puts the step last on that day. The type of a
         step with calls or completions is kept (its history was made as that type)."""
         with self._sessions.begin() as session:
             step = self._get_step(session, step_id)
@@ -340,6 +359,10 @@ class CadenceService(QObject):
                     step.name = cleaned
             if instructions is not None and instructions.strip() != step.instructions:
                 step.instructions = instructions.strip()
+            if email_subject is not None and email_subject.strip() != step.email_subject:
+                step.email_subject = email_subject.strip()
+            if email_body is not None and email_body != step.email_body:
+                step.email_body = email_body
             session.flush()
             row = _step_row(step, step_numbers(self._steps(session, step.cadence_id)))
         self.changed.emit()
@@ -558,15 +581,17 @@ class CadenceService(QObject):
             numbers = step_numbers(steps)
             calls = self._calls_made(session, [s.id for s in steps])
             on_step: Counter[int] = Counter()
-            due: Counter[int] = Counter()
+            # the to-do list's and Run Step's rule (``_due``), not a copy of it: a person
+            # whose email for the step is scheduled or sending is on the step, not due
+            due: Counter[int] = Counter(
+                step.id for _m, step, _p in self._due(session, day, cadence_id=cadence.id)
+            )
             memberships = session.scalars(
-                select(CadenceMembership)
-                .where(
+                select(CadenceMembership).where(
                     CadenceMembership.cadence_id == cadence.id,
                     CadenceMembership.state.in_([MembershipState.ACTIVE, MembershipState.PAUSED]),
                     CadenceMembership.current_step_id.is_not(None),
                 )
-                .options(selectinload(CadenceMembership.person))
             )
             by_id = {s.id: s for s in steps}
             for m in memberships:
@@ -574,14 +599,6 @@ class CadenceService(QObject):
                 if step is None:
                     continue
                 on_step[step.id] += 1
-                if (
-                    m.state == MembershipState.ACTIVE
-                    and step.enabled
-                    and not cadence.archived
-                    and not m.person.do_not_contact
-                    and is_due(due_date(m.added_on, step.day), day)
-                ):
-                    due[step.id] += 1
             panels = tuple(
                 StepPanel(
                     _step_row(s, numbers),
@@ -730,8 +747,16 @@ class CadenceService(QObject):
 
     # -- helpers ----------------------------------------------------------------------------
     def _due(
-        self, session: Session, today: date, step_id: int | None = None
+        self,
+        session: Session,
+        today: date,
+        step_id: int | None = None,
+        cadence_id: int | None = None,
     ) -> list[tuple[CadenceMembership, CadenceStep, Person]]:
+        """Who is due, the one rule for the to-do list, Run Step, Complete All and the
+        overview's counts: active membership, on an enabled step of an unarchived
+        cadence, the person not marked do not contact, no email for the step scheduled or
+        being sent, and the step's due date today or earlier."""
         query = (
             select(CadenceMembership, CadenceStep, Person)
             .join(CadenceStep, CadenceStep.id == CadenceMembership.current_step_id)
@@ -742,11 +767,20 @@ class CadenceService(QObject):
                 CadenceStep.enabled.is_(True),
                 Cadence.archived.is_(False),
                 Person.do_not_contact.is_(False),
+                # an email scheduled or being sent for this step takes the person off the
+                # list until it is sent (step completed) or fails (due again, with why)
+                ~exists().where(
+                    Email.membership_id == CadenceMembership.id,
+                    Email.step_id == CadenceStep.id,
+                    Email.state.in_([s.value for s in PENDING]),
+                ),
             )
             .options(selectinload(Person.account), selectinload(Person.phone_numbers))
         )
         if step_id is not None:
             query = query.where(CadenceStep.id == step_id)
+        if cadence_id is not None:
+            query = query.where(CadenceMembership.cadence_id == cadence_id)
         return [
             (m, s, p)
             for m, s, p in session.execute(query)

@@ -10,18 +10,27 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
+from dialer_app.db.email_store import EmailStore
 from dialer_app.db.models import (
     Account,
     CadenceMembership,
+    CadenceStep,
     MembershipState,
     Person,
     PhoneKind,
     PhoneNumber,
+)
+from dialer_app.domain.email_schedule import (
+    EmailState,
+    can_unschedule,
+    local_clock,
+    status_text,
 )
 from dialer_app.domain.person_profile import (
     FieldError,
@@ -56,6 +65,40 @@ class ProfileCadence:
     step_name: str | None
     step_day: int | None
     step_type: str | None
+
+
+@dataclass(frozen=True)
+class ProfileEmail:
+    """One email of the Emails activity tab (drafts are not activity: not listed)."""
+
+    id: int
+    subject: str
+    body: str
+    to_address: str
+    state: EmailState
+    scheduled_for: datetime | None
+    due_at: datetime | None
+    sent_at: datetime | None
+    late: bool
+    error: str
+    step: str
+    """ "Intro Cadence · Day 1 · Intro Email"; "" when the step was deleted."""
+
+    def status(self, rep_zone: str) -> str:
+        return status_text(
+            self.state,
+            rep_zone,
+            scheduled_for=self.scheduled_for,
+            due_at=self.due_at,
+            error=self.error,
+        )
+
+    def sent_text(self, rep_zone: str) -> str:
+        return local_clock(self.sent_at, rep_zone) if self.sent_at is not None else ""
+
+    @property
+    def can_unschedule(self) -> bool:
+        return can_unschedule(self.state)
 
 
 @dataclass(frozen=True)
@@ -128,6 +171,36 @@ class PersonProfileService:
         """Raises LookupError when the person is gone."""
         with self._sessions() as session:
             return _profile(session, _person(session, person_id))
+
+    def emails(self, person_id: int) -> tuple[ProfileEmail, ...]:
+        """The person's emails, newest first, each with the cadence step it belongs to."""
+        rows = EmailStore(self._sessions).for_person(person_id)
+        step_ids = {r.step_id for r in rows if r.step_id is not None}
+        with self._sessions() as session:
+            steps = {
+                step.id: f"{step.cadence.name} · Day {step.day} · {step.name}"
+                for step in session.scalars(
+                    select(CadenceStep)
+                    .where(CadenceStep.id.in_(step_ids))
+                    .options(selectinload(CadenceStep.cadence))
+                )
+            }
+        return tuple(
+            ProfileEmail(
+                id=r.id,
+                subject=r.subject,
+                body=r.body,
+                to_address=r.to_address,
+                state=r.state,
+                scheduled_for=r.scheduled_for,
+                due_at=r.due_at,
+                sent_at=r.sent_at,
+                late=r.late,
+                error=r.error,
+                step=steps.get(r.step_id, "") if r.step_id is not None else "",
+            )
+            for r in rows
+        )
 
     def save(self, person_id: int, draft: PersonDraft, region: str) -> SaveResult:
         """Validate with the rep's default region, then write what changed."""

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from dialer_app.domain.cadences import DAY_MAX, STEP_TYPES, CadenceRuleError
+from dialer_app.domain.email_templates import FIELDS, suggestion, unknown_fields
 from dialer_app.ui.cadence_models import step_type_text
 
 
@@ -30,6 +31,8 @@ class StepFields:
     day: int
     name: str
     instructions: str
+    email_subject: str = ""
+    email_body: str = ""
 
 
 class StepDialog(QDialog):
@@ -57,6 +60,7 @@ class StepDialog(QDialog):
         self.name_edit.setPlaceholderText("Intro Call, Follow up with a Voicemail…")
         self.instructions_edit = QPlainTextEdit()
         self.instructions_edit.setPlaceholderText("What to do, or the call script")
+        self.email_box = self._build_email_template()
         self.error_label = QLabel("")
         self.error_label.setObjectName("stepError")
         self.error_label.setStyleSheet("color: #b00020")
@@ -66,6 +70,8 @@ class StepDialog(QDialog):
             self.day_spin.setValue(initial.day)
             self.name_edit.setText(initial.name)
             self.instructions_edit.setPlainText(initial.instructions)
+            self.subject_edit.setText(initial.email_subject)
+            self.body_edit.setPlainText(initial.email_body)
         self.type_combo.setEnabled(not type_locked)
         form = QFormLayout()
         form.addRow("Type", self.type_combo)
@@ -79,8 +85,63 @@ class StepDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.email_box)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
+        self.type_combo.currentIndexChanged.connect(lambda _i: self._type_changed())
+        self._type_changed()
+
+    def _build_email_template(self) -> QWidget:
+        """Email steps: the template, with an Insert field menu and a typo warning."""
+        box = QWidget()
+        box.setObjectName("emailTemplate")
+        self.subject_edit = QLineEdit()
+        self.subject_edit.setObjectName("templateSubject")
+        self.subject_edit.setPlaceholderText("Quick question, {{first_name}}")
+        self.body_edit = QPlainTextEdit()
+        self.body_edit.setObjectName("templateBody")
+        self.body_edit.setPlaceholderText(
+            "Hi {{first_name}},\n\n…at {{account}}…\n\n{{sender_first_name}}"
+        )
+        self.field_combo = QComboBox()
+        self.field_combo.setObjectName("insertField")
+        self.field_combo.addItem("Insert merge field…", "")
+        for name, label in FIELDS.items():
+            self.field_combo.addItem(f"{label}  {{{{{name}}}}}", name)
+        self.field_combo.activated.connect(self._insert_field)
+        self.template_warning = QLabel("")
+        self.template_warning.setObjectName("templateWarning")
+        self.template_warning.setStyleSheet("color: #b00020")
+        self.template_warning.setWordWrap(True)
+        form = QFormLayout(box)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.addRow("Subject", self.subject_edit)
+        form.addRow("Body", self.body_edit)
+        form.addRow("", self.field_combo)
+        form.addRow("", self.template_warning)
+        self.subject_edit.textChanged.connect(lambda _t: self._check_template())
+        self.body_edit.textChanged.connect(self._check_template)
+        return box
+
+    def _type_changed(self) -> None:
+        self.email_box.setVisible(self.type_combo.currentData() == "email")
+
+    def _insert_field(self, index: int) -> None:
+        name = self.field_combo.itemData(index)
+        if name:
+            self.body_edit.insertPlainText(f"{{{{{name}}}}}")
+            self.body_edit.setFocus()
+        self.field_combo.setCurrentIndex(0)
+
+    def _check_template(self) -> None:
+        """Unknown field names are typos: say so while the rep types (each person's
+        missing values are shown in the email window, per person)."""
+        unknown = unknown_fields(self.subject_edit.text() + "\n" + self.body_edit.toPlainText())
+        hints = []
+        for name in unknown:
+            close = suggestion(name)
+            hints.append(f"{{{{{name}}}}}" + (f" (did you mean {{{{{close}}}}}?)" if close else ""))
+        self.template_warning.setText(f"Unknown merge field {', '.join(hints)}." if hints else "")
 
     def fields(self) -> StepFields:
         return StepFields(
@@ -88,6 +149,8 @@ class StepDialog(QDialog):
             self.day_spin.value(),
             self.name_edit.text(),
             self.instructions_edit.toPlainText(),
+            self.subject_edit.text(),
+            self.body_edit.toPlainText(),
         )
 
     def save(self) -> None:

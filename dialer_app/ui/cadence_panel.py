@@ -42,10 +42,13 @@ from dialer_app.domain.cadences import (
 )
 from dialer_app.ui.cadence_models import step_type_text
 from dialer_app.ui.cadence_todo import CadenceTodo
+from dialer_app.ui.email_step_list import StepEmailsBox
 
 if TYPE_CHECKING:
     from dialer_app.services.cadences import CadenceService
     from dialer_app.services.call_logger import LogResult
+    from dialer_app.services.email_steps import EmailStepService, StepEmail
+    from dialer_app.ui.email_window import EmailWindow
 
 SORT_LABELS = {
     PeopleSort.DUE_DATE: "Due date",
@@ -73,6 +76,14 @@ class RunnerHost(Protocol):
     def auto_dial(self) -> bool: ...
 
     def set_auto_dial(self, on: bool) -> None: ...
+
+    def email_window(self) -> EmailWindow | None:
+        """The email window beside the panel, shown (None: this window sends no email)."""
+        ...
+
+    def email_service(self) -> EmailStepService | None:
+        """The email step service (None: this window sends no email)."""
+        ...
 
 
 def step_title(row: DueStep) -> str:
@@ -105,6 +116,7 @@ class CadencePanel(QWidget):
         self.handled: frozenset[int] = frozenset()
         """Membership ids logged in this run but still due (Log Only): passed over."""
         self.suggestions: NextStepSuggestions | None = None
+        self._email: EmailWindow | None = None
 
         self.pages = QStackedWidget()
         self.todo = CadenceTodo(lambda group_by: self.service.due_steps(group_by=group_by))
@@ -121,10 +133,12 @@ class CadencePanel(QWidget):
         if self._service is None:
             self._service = self._factory()
             self._service.changed.connect(self.todo.reload)
+            self._service.changed.connect(self._reload_step_emails)
         return self._service
 
     def show_list(self) -> None:
         """Return Home / Return to Steps List / the back arrow."""
+        self._hide_email()
         self.running = None
         self.people = []
         self._host.queue_person(None, dial=False)
@@ -195,6 +209,17 @@ class CadencePanel(QWidget):
         phone.addLayout(phone_buttons)
         phone.addWidget(self.auto_dial_check)
         phone.addWidget(QLabel("Log the call in the call logger: the next person comes up."))
+        self.email_box = QWidget()
+        email = QVBoxLayout(self.email_box)
+        email.setContentsMargins(0, 0, 0, 0)
+        email_hint = QLabel("Personalise and send each person's email in the Email window.")
+        email_hint.setWordWrap(True)
+        self.email_button = QPushButton("✉ Open email window")
+        self.email_button.setObjectName("runnerEmail")
+        email.addWidget(email_hint)
+        email.addWidget(self.email_button)
+        self.step_emails = StepEmailsBox()
+        email.addWidget(self.step_emails)
         self.task_box = QWidget()
         task = QVBoxLayout(self.task_box)
         task.setContentsMargins(0, 0, 0, 0)
@@ -218,6 +243,7 @@ class CadencePanel(QWidget):
         layout.addWidget(self.person_label)
         layout.addWidget(self.phone_box)
         layout.addWidget(self.task_box)
+        layout.addWidget(self.email_box)
         layout.addWidget(self.message)
         layout.addStretch(1)
 
@@ -231,6 +257,9 @@ class CadencePanel(QWidget):
         self.auto_dial_check.toggled.connect(self._host.set_auto_dial)
         self.complete_button.clicked.connect(self.complete_current)
         self.complete_all_button.clicked.connect(self.complete_all)
+        self.email_button.clicked.connect(self._show_email)
+        self.step_emails.open_requested.connect(self.open_step_email)
+        self.step_emails.acted.connect(self._step_email_acted)
         return page
 
     @property
@@ -244,6 +273,10 @@ class CadencePanel(QWidget):
     @property
     def is_phone(self) -> bool:
         return self.running is not None and self.running.step_type == "phone"
+
+    @property
+    def is_email(self) -> bool:
+        return self.running is not None and self.running.step_type == "email"
 
     def _due_people(self, row: DueStep) -> list[DuePerson]:
         return self.service.due_people(
@@ -262,7 +295,12 @@ class CadencePanel(QWidget):
         self.step_label.setText(f"<b>{row.name}</b><br>{step_title(row)} · {row.cadence_name}")
         self.instructions.setText(row.instructions or "No instructions.")
         self.phone_box.setVisible(self.is_phone)
-        self.task_box.setVisible(not self.is_phone)
+        self.task_box.setVisible(not self.is_phone and not self.is_email)
+        self.email_box.setVisible(self.is_email)
+        self.step_emails.show_step(
+            self._host.email_service() if self.is_email else None,
+            row.step_id if self.is_email else None,
+        )
         self.complete_button.setText(
             integration_action(row) if row.step_type == "integration" else "Log and Complete"
         )
@@ -296,6 +334,8 @@ class CadencePanel(QWidget):
         self.notes.clear()
         if self.is_phone:
             self._queue(dial=dial)
+        if self.is_email:
+            self._show_email()
 
     def _link_out(self, person: DuePerson) -> str:
         """A LinkedIn step links to the person's profile when an import brought it."""
@@ -355,6 +395,75 @@ class CadencePanel(QWidget):
             return
         self.index = found
         self._show_person(dial=dial)
+
+    # -- email steps (issue 9) ------------------------------------------------------------------
+    def _show_email(self) -> None:
+        """The email window beside the panel, on the current person."""
+        row = self.running
+        if row is None or not self.is_email or self.current is None:
+            return
+        window = self._host.email_window()
+        if window is None:
+            self.message.setText("Email is not available in this window.")
+            return
+        if window is not self._email:
+            self._email = window
+            window.navigate.connect(self.go_to)
+            window.done.connect(self._email_done)
+            window.done_all.connect(lambda _count: self._after_bulk())
+        window.show_person(row, self.people, self.index)
+
+    def _reload_step_emails(self) -> None:
+        if self.is_email and self.pages.currentIndex() == 1:
+            self.step_emails.reload()
+
+    def open_step_email(self, email: StepEmail) -> None:
+        """Open Message from the step's list: the person in the email window when they are
+        due on the step (a failed email), else their profile, whose Emails tab has it."""
+        if self.running is None:
+            return
+        self.people = self._due_people(self.running)
+        ids = [p.membership_id for p in self.people]
+        if email.membership_id in ids:
+            self.index = ids.index(email.membership_id)
+            self._show_person(dial=False)
+        else:
+            self._host.open_profile(email.person_id)
+
+    def _step_email_acted(self, notice: str) -> None:
+        """Send Again or Unschedule: who is due changed; stay on the person shown."""
+        self.message.setText(notice)
+        if self.running is None:
+            return
+        keep = self.current
+        self.people = self._due_people(self.running)
+        if not self.people:
+            self._finished()
+            return
+        ids = [p.membership_id for p in self.people]
+        self.index = ids.index(keep.membership_id) if keep and keep.membership_id in ids else 0
+        self._show_person(dial=False)
+
+    def _hide_email(self) -> None:
+        if self._email is not None:
+            self._email.save_draft()
+            self._email.hide_window()
+
+    def _email_done(self, person: DuePerson) -> None:
+        """Sent or scheduled: the person leaves the step; the next one opens."""
+        if self.running is not None and self.current is not None:
+            self._advance(person, still_due=False, dial=False)
+
+    def _after_bulk(self) -> None:
+        """Schedule All: whoever was not scheduled is still due (Send First #)."""
+        if self.running is None:
+            return
+        self.people = self._due_people(self.running)
+        if not self.people:
+            self._finished()
+            return
+        self.index = 0
+        self._show_person(dial=False)
 
     # -- other and integration steps ------------------------------------------------------------
     def complete_current(self) -> None:
@@ -420,6 +529,8 @@ class CadencePanel(QWidget):
         row = self.running
         assert row is not None
         self._host.queue_person(None, dial=False)
+        if self._email is not None:
+            self._email.hide_window()
         self.people, self.index = [], -1
         self.suggestions = self.service.suggest_next(row, self.todo.group_by)
         self.done_label.setText(f"Done: <b>{row.name}</b> ({step_title(row)} · {row.cadence_name})")

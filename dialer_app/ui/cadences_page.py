@@ -328,7 +328,13 @@ class CadencesPage(QWidget):
 
         def submit(fields: StepFields) -> object:
             return self.service.add_step(
-                cadence.id, fields.step_type, fields.day, fields.name, fields.instructions
+                cadence.id,
+                fields.step_type,
+                fields.day,
+                fields.name,
+                fields.instructions,
+                email_subject=fields.email_subject,
+                email_body=fields.email_body,
             )
 
         return self._open_step_dialog(StepDialog(submit, self))
@@ -338,7 +344,14 @@ class CadencesPage(QWidget):
         if panel is None:
             return None
         step = panel.step
-        initial = StepFields(step.step_type, step.day, step.name, step.instructions)
+        initial = StepFields(
+            step.step_type,
+            step.day,
+            step.name,
+            step.instructions,
+            step.email_subject,
+            step.email_body,
+        )
 
         def submit(fields: StepFields) -> object:
             return self.service.edit_step(
@@ -347,6 +360,8 @@ class CadencesPage(QWidget):
                 day=fields.day,
                 name=fields.name,
                 instructions=fields.instructions,
+                email_subject=fields.email_subject,
+                email_body=fields.email_body,
             )
 
         return self._open_step_dialog(StepDialog(submit, self, initial))

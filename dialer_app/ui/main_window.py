@@ -52,12 +52,15 @@ if TYPE_CHECKING:  # the service imports SQLAlchemy: not on the start-up path
     from dialer_app.db.people_import import ImportReport
     from dialer_app.domain.cadences import DuePerson
     from dialer_app.services.cadences import CadenceService
+    from dialer_app.services.email_sender import SendOutcome
+    from dialer_app.services.email_steps import EmailStepService
     from dialer_app.services.person_profile import PersonProfile, PersonProfileService
     from dialer_app.services.recordings import RecordingService
     from dialer_app.services.team_options import TeamOptionsService
     from dialer_app.ui.cadence_dialogs import AddToCadenceDialog
     from dialer_app.ui.cadence_panel import CadenceDock
     from dialer_app.ui.cadences_page import CadencesPage
+    from dialer_app.ui.email_window import EmailDock, EmailWindow
     from dialer_app.ui.import_wizard import ImportWizard
     from dialer_app.ui.person_profile import PersonProfileWindow
 
@@ -90,10 +93,13 @@ class MainWindowDeps:
     first needs it); built once and shared."""
     recording_service: RecordingService | None = None
     """Call recordings (issue 7): the record icon's state, start/pause/resume, the files."""
+    emails: Callable[[], EmailStepService] | None = None
+    """Builds the email step service (issue 9) the first time an email step runs."""
 
 
 class MainWindow(QMainWindow):
     keyring_status_ready = Signal(object)  # KeyringStatus, from a worker thread
+    email_outcome = Signal(object)  # SendOutcome, from the email sender thread
 
     def __init__(self, deps: MainWindowDeps, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -139,6 +145,8 @@ class MainWindow(QMainWindow):
         self.add_to_cadence_dialog: AddToCadenceDialog | None = None
         self.cadences_tab: QWidget | None = None
         self.cadence_dock: CadenceDock | None = None
+        self._email_service: EmailStepService | None = None
+        self.email_dock: EmailDock | None = None
         if deps.cadences is not None:
             # An empty tab at start-up: the page (and the ORM) load when it is first shown.
             self.cadences_tab = QWidget()
@@ -203,6 +211,7 @@ class MainWindow(QMainWindow):
                 app.focusChanged.connect(self._autosave_log)
         self.line_indicator.show_status(deps.calls.line_status)
         self.keyring_status_ready.connect(self._show_keyring_status)
+        self.email_outcome.connect(self._on_email_outcome)
         # Not urgent, and importing keyring competes with the first paint for the GIL.
         QTimer.singleShot(KEYRING_CHECK_DELAY_MS, self.check_keyring)
         self.people_panel.search_now()
@@ -568,6 +577,45 @@ class MainWindow(QMainWindow):
             self.dial_pad.request_dial()
         return ""
 
+    def email_service(self) -> EmailStepService | None:
+        if self._email_service is None and self._deps.emails is not None:
+            self._email_service = self._deps.emails()
+            self._email_service.setParent(self)
+            self._email_service.changed.connect(self._cadences_changed)
+            self._email_service.changed.connect(self._refresh_profile_calls)
+        return self._email_service
+
+    def email_window(self) -> EmailWindow | None:
+        """The email window (issue 9), in a dock left of the cadence side panel."""
+        service = self.email_service()
+        if service is None:
+            return None
+        dock = self.email_dock
+        if dock is None:
+            from dialer_app.ui.email_window import EmailDock, EmailWindow
+
+            window = EmailWindow(service)
+            window.notice.connect(self._on_notice)
+            dock = EmailDock(window, self)
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+            if self.cadence_dock is not None:
+                self.splitDockWidget(dock, self.cadence_dock, Qt.Orientation.Horizontal)
+            self.email_dock = dock
+        dock.show()
+        dock.raise_()
+        return dock.window_
+
+    def _on_email_outcome(self, outcome: SendOutcome) -> None:
+        """The sender thread sent (or failed) an email: say so, refresh the counts."""
+        from dialer_app.domain.email_schedule import EmailState
+
+        if outcome.state is EmailState.SENT:
+            self._on_notice("Email sent.")
+        elif outcome.message:
+            self._on_notice(outcome.message)
+        self._cadences_changed()
+        self._refresh_profile_calls()
+
     def show_cadence(self, cadence_id: int) -> None:
         """Return to Cadence Overview: the Cadences tab on that cadence."""
         if self.cadences_tab is None:
@@ -665,6 +713,8 @@ class MainWindow(QMainWindow):
                     person_id,
                     lambda: self._deps.settings.default_region,
                     self,
+                    rep_zone=lambda: self._deps.settings.time_zone,
+                    unschedule_email=self._unschedule_email if self._deps.emails else None,
                 )
             except LookupError as exc:  # deleted since the list was read
                 self._on_notice(str(exc))
@@ -698,7 +748,16 @@ class MainWindow(QMainWindow):
 
     def _refresh_profile_calls(self) -> None:
         for window in self.profile_windows.values():
-            window.refresh_calls()
+            window.refresh_activity()
+
+    def _unschedule_email(self, email_id: int) -> str:
+        """Unschedule from a profile's Emails tab (the service says why not, if not)."""
+        service = self.email_service()
+        if service is None:
+            return ""
+        notice = service.unschedule(email_id)  # emits changed: due lists and profiles reload
+        self._on_notice(notice)
+        return notice
 
     def load_person(self, person: PersonRow) -> None:
         if not person.phone_e164:
@@ -915,6 +974,8 @@ class MainWindow(QMainWindow):
             if profile.has_unsaved_changes and not profile.close():  # it asks: Save?
                 event.ignore()  # the rep chose Cancel: keep everything open
                 return
+        if self.email_dock is not None and self.email_dock.isVisible():
+            self.email_dock.window_.save_draft()  # the personalised email stays on the cadence
         logger = self._deps.logger
         if logger is not None:
             logger.save_draft()  # an unsaved log reopens at the next start

@@ -1,5 +1,6 @@
 """The person profile window: details, numbers, do-not-contact, cadences, custom fields,
-and the activity panel (Calls tab). Non-modal, one per person (the main window keeps them).
+and the activity panel (Calls and Emails tabs). Non-modal, one per person (the main window
+keeps them).
 
 The rules live elsewhere: validation and local time in domain/person_profile.py, loading
 and saving in services/person_profile.py, the do-not-contact block in CallService.
@@ -46,6 +47,7 @@ from dialer_app.domain.person_profile import (
     local_time,
 )
 from dialer_app.ui.calls_page import CallsPage, CallsTableModel
+from dialer_app.ui.profile_emails import ProfileEmailsPage
 from dialer_app.ui.time_zones import time_zone_completer
 
 if TYPE_CHECKING:  # the service imports SQLAlchemy: loaded when a profile opens
@@ -184,6 +186,8 @@ class PersonProfileWindow(QWidget):
         parent: QWidget | None = None,
         *,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        rep_zone: Callable[[], str] = lambda: "",
+        unschedule_email: Callable[[int], str] | None = None,
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("personProfile")
@@ -256,6 +260,10 @@ class PersonProfileWindow(QWidget):
         self.activity = QTabWidget()
         self.activity.setObjectName("profileActivity")
         self.activity.addTab(self.calls_page, "Calls")
+        self.emails_page = ProfileEmailsPage(
+            lambda: service.emails(person_id), rep_zone, unschedule_email
+        )
+        self.activity.addTab(self.emails_page, "Emails")
         activity_box = QGroupBox("Activity")
         QVBoxLayout(activity_box).addWidget(self.activity)
 
@@ -304,6 +312,7 @@ class PersonProfileWindow(QWidget):
         self.clock_timer.timeout.connect(self.refresh_clock)
         self._show_profile(self.profile)
         self.calls_page.show_person(person_id, self.profile.full_name)
+        self.emails_page.refresh()
 
     # -- the form ------------------------------------------------------------------------
     def draft(self) -> PersonDraft:
@@ -430,6 +439,11 @@ class PersonProfileWindow(QWidget):
 
     def refresh_calls(self) -> None:
         self.calls_page.refresh()
+
+    def refresh_activity(self) -> None:
+        """Calls and emails (an email was scheduled, sent, failed or unscheduled)."""
+        self.calls_page.refresh()
+        self.emails_page.refresh()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.has_unsaved_changes:

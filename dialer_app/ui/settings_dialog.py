@@ -24,12 +24,14 @@ from dialer_app.secrets import (
     SecretStorageUnavailable,
     SecretStore,
     sip_password_key,
+    smtp_password_key,
 )
 from dialer_app.services.calls import CallService, LineSetup
 from dialer_app.services.lines import line_config_from_dict
 from dialer_app.settings import Settings
 from dialer_app.ui.region_combo import region_combo
 from dialer_app.ui.settings_audio import AudioPage, VoicemailPage
+from dialer_app.ui.settings_email import EmailPage
 from dialer_app.ui.settings_lines import LinesPage, describe_options_result
 from dialer_app.ui.time_zones import time_zone_completer
 
@@ -81,6 +83,8 @@ class SettingsDialog(QDialog):
         self.lines_page = LinesPage(settings.lines, settings.default_line, settings.default_region)
         self.lines_page.test_requested.connect(self._test_line)
         self.tabs.addTab(self.lines_page, "Lines")
+        self.email_page = EmailPage(settings, secrets)
+        self.tabs.addTab(self.email_page, "Email")
         self.audio_page = AudioPage(settings, calls)
         self.tabs.addTab(self.audio_page, "Audio")
         self.voicemail_page: VoicemailPage | None = None
@@ -172,6 +176,7 @@ class SettingsDialog(QDialog):
             lines=self.lines_page.lines(),
             default_line=self.lines_page.default_line,
             **self.audio_page.chosen(),
+            **self.email_page.chosen(),
         )
 
     def _line_problems(self) -> list[str]:
@@ -206,6 +211,12 @@ class SettingsDialog(QDialog):
         token = self.token_edit.text().strip()
         if token and not store_secret(self, self._secrets, API_TOKEN, token):
             return
+        smtp_password = self.email_page.password_edit.text()
+        smtp_user = self.email_page.username_edit.text().strip()
+        if smtp_password and smtp_user:
+            key = smtp_password_key(smtp_user)
+            if not store_secret(self, self._secrets, key, smtp_password):
+                return
         for name, password in self.lines_page.passwords.items():
             if not store_secret(self, self._secrets, sip_password_key(name), password):
                 return

@@ -9,13 +9,16 @@ from dialer_app.db.models import (
     Account,
     Cadence,
     CadenceMembership,
+    CadenceStep,
     Disposition,
     Person,
     PhoneNumber,
     Sentiment,
     StepType,
 )
+from dialer_app.demo import data
 from dialer_app.demo.seed import seed_demo
+from dialer_app.domain.email_templates import MergeValues, compose, unknown_fields
 
 
 def _seeded(tmp_path: Path) -> Database:
@@ -92,4 +95,57 @@ def test_renamed_default_is_not_re_added(tmp_path: Path) -> None:
         names = list(session.scalars(select(Disposition.name)))
     assert "Line Busy" in names
     assert "Busy" not in names
+    database.close()
+
+
+def test_demo_email_steps_have_templates_that_fill_for_every_demo_person() -> None:
+    email_steps = [
+        (name, step)
+        for name, steps in data.CADENCES.items()
+        for step in steps
+        if step.step_type == "email"
+    ]
+    assert len(email_steps) >= 2
+    for name, step in email_steps:
+        assert step.email_subject and step.email_body, step.name
+        template = step.email_subject + step.email_body
+        assert "{{first_name}}" in template and "{{account}}" in template
+        assert "{{sender_" in step.email_body
+        assert unknown_fields(template) == []
+        for person in (p for p in data.PEOPLE if name in p.cadences):
+            values = MergeValues(
+                first_name=person.first,
+                last_name=person.last,
+                title=person.title,
+                account=person.account,
+                email=person.email,
+                city=person.city,
+                country=person.country,
+                sender_first_name="Sam",
+                sender_last_name="de Vries",
+                sender_email="sam@dialer.example",
+            ).as_dict()
+            composed = compose(step.email_subject, step.email_body, values)
+            assert composed.sendable, (step.name, person.first, composed.problem(person.first))
+            assert "{{" not in composed.subject + composed.body
+
+
+def test_seeded_email_steps_carry_the_templates_and_old_demos_get_them(tmp_path: Path) -> None:
+    database = _seeded(tmp_path)
+    with database.sessions.begin() as session:
+        steps = list(session.scalars(select(CadenceStep).where(CadenceStep.step_type == "email")))
+        assert steps and all(s.email_subject and s.email_body for s in steps)
+        first, second = steps[0], steps[1]
+        first.email_subject = first.email_body = ""  # seeded before templates existed
+        second.email_subject, second.email_body = "Mine", "My own words"  # the rep's
+    with database.sessions.begin() as session:
+        assert seed_demo(session) is True  # fills the old demo's empty template only
+    with database.sessions.begin() as session:
+        assert seed_demo(session) is False
+    with database.sessions() as session:
+        refilled = session.get(CadenceStep, first.id)
+        kept = session.get(CadenceStep, second.id)
+        assert refilled is not None and "{{first_name}}" in refilled.email_subject
+        assert kept is not None
+        assert (kept.email_subject, kept.email_body) == ("Mine", "My own words")
     database.close()
