@@ -95,6 +95,12 @@ def _cadences(context: AppContext) -> Any:
     return CadenceService(context.database.sessions, lambda: context.settings.time_zone)
 
 
+def _recording_governance(database: Database) -> Any:
+    from dialer_app.db.recording_governance_store import RecordingGovernanceStore
+
+    return RecordingGovernanceStore(database.sessions)
+
+
 def _call_log_store(database: Database) -> Any:
     from dialer_app.db.call_log_store import CallLogStore
 
@@ -156,6 +162,7 @@ def start_calls(context: AppContext, calls: CallService, *, demo: bool) -> None:
 
 def create_main_window(context: AppContext, calls: CallService | None = None) -> MainWindow:
     from dialer_app.services.call_logger import CallLoggerService
+    from dialer_app.recordings.storage import RecordingFiles
     from dialer_app.services.people import PeopleService
     from dialer_app.ui.main_window import MainWindow, MainWindowDeps
 
@@ -175,6 +182,9 @@ def create_main_window(context: AppContext, calls: CallService | None = None) ->
         import_sessions=lambda: context.database.sessions,
         person_profiles=lambda: _person_profiles(context.database),
         cadences=lambda: _cadences(context),
+        recordings_reader=context.database.recordings_reader(),
+        recording_files=RecordingFiles(context.paths.recordings_dir),
+        recording_governance=lambda: _recording_governance(context.database),
     )
     window = MainWindow(deps)
     calls.setParent(window)
