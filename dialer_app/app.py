@@ -21,6 +21,7 @@ from dialer_app.settings import Settings, load_settings, save_settings
 
 if TYPE_CHECKING:
     from dialer_app.services.calls import CallService
+    from dialer_app.services.recordings import RecordingService
     from dialer_app.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -160,7 +161,12 @@ def start_calls(context: AppContext, calls: CallService, *, demo: bool) -> None:
     calls.start(setups, "" if demo else context.settings.default_line)
 
 
-def create_main_window(context: AppContext, calls: CallService | None = None) -> MainWindow:
+def create_main_window(
+    context: AppContext,
+    calls: CallService | None = None,
+    *,
+    recordings: RecordingService | None = None,
+) -> MainWindow:
     from dialer_app.services.call_logger import CallLoggerService
     from dialer_app.recordings.storage import RecordingFiles
     from dialer_app.services.people import PeopleService
@@ -185,6 +191,7 @@ def create_main_window(context: AppContext, calls: CallService | None = None) ->
         recordings_reader=context.database.recordings_reader(),
         recording_files=RecordingFiles(context.paths.recordings_dir),
         recording_governance=lambda: _recording_governance(context.database),
+        recordings=recordings,
     )
     window = MainWindow(deps)
     calls.setParent(window)
