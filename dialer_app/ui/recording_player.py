@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGridLayout,
@@ -165,15 +165,7 @@ class RecordingPlayer(QWidget):
             self.notes.hide()
             self.disposition.hide()
 
-        context = Qt.ShortcutContext.WidgetWithChildrenShortcut
-        for key, slot in (
-            (Qt.Key.Key_Space, self.toggle_play),
-            (Qt.Key.Key_Left, lambda: self.skip(-SKIP_MS)),
-            (Qt.Key.Key_Right, lambda: self.skip(SKIP_MS)),
-        ):
-            shortcut = QShortcut(QKeySequence(key), self)
-            shortcut.setContext(context)
-            shortcut.activated.connect(slot)
+        # Space, Left and Right reach the player itself: its buttons take no focus.
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._show_time()
 
@@ -294,6 +286,20 @@ class RecordingPlayer(QWidget):
         position = self.position_ms if ms is None else ms
         self.waveform.set_position(position / 1000)
         self.time_label.setText(f"{clock(position / 1000)} / {clock(self._duration_ms / 1000)}")
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Space play/pause, Left/Right skip 10 s."""
+        key = event.key()
+        if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            super().keyPressEvent(event)
+        elif key == Qt.Key.Key_Space:
+            self.toggle_play()
+        elif key == Qt.Key.Key_Left:
+            self.skip(-SKIP_MS)
+        elif key == Qt.Key.Key_Right:
+            self.skip(SKIP_MS)
+        else:
+            super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._media is not None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -111,12 +111,7 @@ class RecordingsPage(QWidget):
         header.setStretchLastSection(True)
         # Enter and double-click both "activate" a row (Qt's item view rules).
         self.table.activated.connect(lambda index: self._emit_for(index, self.play_requested))
-        QShortcut(
-            QKeySequence(QKeySequence.StandardKey.Delete),
-            self.table,
-            self.delete_selected,
-            Qt.ShortcutContext.WidgetShortcut,
-        )
+        self.table.installEventFilter(self)  # Delete on the list: delete (after asking)
 
         self.play_button = QPushButton("▶ Play")
         self.play_button.setObjectName("recordingsPlay")
@@ -182,6 +177,17 @@ class RecordingsPage(QWidget):
         row = self.model.row_at(index.row()) if index.isValid() else None
         if row is not None:
             signal.emit(row.call_uuid)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.table
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Delete
+        ):
+            self.delete_selected()
+            return True
+        return super().eventFilter(watched, event)
 
     def _update_buttons(self) -> None:
         selected = self.selected_row() is not None

@@ -98,7 +98,8 @@ def window(qtbot: QtBot, context: AppContext, service: FakeRecordingService) -> 
     main = create_main_window(context, recordings=service)  # type: ignore[arg-type]
     qtbot.addWidget(main)
     main.show()
-    qtbot.waitExposed(main)
+    main.activateWindow()
+    qtbot.waitUntil(main.isActiveWindow)  # window shortcuts need the active window
     return main
 
 
