@@ -167,8 +167,8 @@ def create_main_window(
     *,
     recordings: RecordingService | None = None,
 ) -> MainWindow:
-    from dialer_app.services.call_logger import CallLoggerService
     from dialer_app.recordings.storage import RecordingFiles
+    from dialer_app.services.call_logger import CallLoggerService
     from dialer_app.services.people import PeopleService
     from dialer_app.ui.main_window import MainWindow, MainWindowDeps
 
