@@ -80,11 +80,17 @@ class RecordingsReader:
         self._connection.close()
 
     def count(self, query: RecordingQuery | None = None) -> int:
-        where, params = _where(query or RecordingQuery())
-        joins = "" if not (query and query.text.strip()) else _JOINS_FOR_TEXT
+        query = query or RecordingQuery()
+        where, params = _where(query)
+        # Only what the filter needs: a bare count reads the recordings table alone (every
+        # recording has its call: the foreign key cascades).
+        joins = ""
+        if query.text.strip():
+            joins = _JOINS_FOR_TEXT
+        elif query.since is not None or query.until is not None:
+            joins = " JOIN calls c ON c.id = r.call_id"
         row = self._connection.execute(
-            f"SELECT count(*) FROM recordings r JOIN calls c ON c.id = r.call_id{joins}{where}",
-            params,
+            f"SELECT count(*) FROM recordings r{joins}{where}", params
         ).fetchone()
         return int(row[0])
 
@@ -107,7 +113,8 @@ class RecordingsReader:
 
 
 _JOINS_FOR_TEXT = (
-    " LEFT JOIN people p ON p.id = c.person_id LEFT JOIN dispositions d ON d.id = c.disposition_id"
+    " JOIN calls c ON c.id = r.call_id LEFT JOIN people p ON p.id = c.person_id"
+    " LEFT JOIN dispositions d ON d.id = c.disposition_id"
 )
 
 
