@@ -90,14 +90,14 @@ class RecordingPlayer(QWidget):
         self.waveform = WaveformView()
         self.waveform.seek_requested.connect(self.seek_seconds)
 
-        self.back_button = _tool("⏪ 10 s", "playerBack", "Back 10 seconds (Left)")
+        self.back_button = _tool("« 10 s", "playerBack", "Back 10 seconds (Left)")
         self.back_button.clicked.connect(lambda: self.skip(-SKIP_MS))
         self.play_button = QPushButton("▶ Play")
         self.play_button.setObjectName("playerPlay")
         self.play_button.setToolTip("Play or pause (Space)")
         self.play_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.play_button.clicked.connect(self.toggle_play)
-        self.forward_button = _tool("10 s ⏩", "playerForward", "Forward 10 seconds (Right)")
+        self.forward_button = _tool("10 s »", "playerForward", "Forward 10 seconds (Right)")
         self.forward_button.clicked.connect(lambda: self.skip(SKIP_MS))
         self.speed_group = QButtonGroup(self)
         self.speed_buttons: list[QToolButton] = []
@@ -188,7 +188,7 @@ class RecordingPlayer(QWidget):
         shown = timeline(row.segments, row.call_offset_s, waveform.duration_s if waveform else None)
         who = row.person_name or row.number_e164
         when = row.call_started_at.astimezone().strftime("%Y-%m-%d %H:%M")
-        self.title.setText(f"📞 Dialer · {who} · {when}")
+        self.title.setText(f"☎ Dialer · {who} · {when}")
         self.setWindowTitle(f"Recording — {who}, {when}")
         started = shown.started_label()
         if row.one_sided:
@@ -276,7 +276,7 @@ class RecordingPlayer(QWidget):
 
     def _on_state(self, state: object) -> None:
         self._playing = _is_playing(state)
-        self.play_button.setText("⏸ Pause" if self._playing else "▶ Play")
+        self.play_button.setText("❚❚ Pause" if self._playing else "▶ Play")
 
     def _on_error(self, _error: object, text: str = "") -> None:
         reason = text or "the file is unreadable"

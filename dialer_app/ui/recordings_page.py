@@ -29,7 +29,7 @@ from dialer_app.ui.paged_model import PagedTableModel
 
 SEARCH_DELAY_MS = 250
 """Typing pauses this long before the list is searched again."""
-DIALER_MARK = "📞 Dialer"
+DIALER_MARK = "☎ Dialer"
 """Seed 001: recordings made by the Dialer carry a phone icon and the word Dialer."""
 
 

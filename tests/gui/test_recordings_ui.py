@@ -124,7 +124,7 @@ def test_recordings_tab_lists_playable_recordings(
         "0:30",
         "Connected",
     ]
-    assert page.model.index(0, 0).data() == "📞 Dialer"
+    assert page.model.index(0, 0).data() == "☎ Dialer"
     assert "one-sided" in page.model.index(0, 1).data(Qt.ItemDataRole.ToolTipRole)
     assert page.count_label.text() == "2 recordings"
     qtmodeltester.check(page.model)  # type: ignore[attr-defined]
@@ -176,7 +176,7 @@ def test_player_controls(qtbot: QtBot, window: MainWindow, uuids: dict[str, str]
     media = FakeMedia.instances[-1]
     qtbot.mouseClick(player.play_button, Qt.MouseButton.LeftButton)
     assert media.playbackState() is PlaybackState.PlayingState
-    assert player.play_button.text() == "⏸ Pause"
+    assert player.play_button.text() == "❚❚ Pause"
     media.setPosition(1500)  # the backend moves on
     assert player.time_label.text() == "0:01 / 0:30"
 
