@@ -572,8 +572,8 @@ class MainWindow(QMainWindow):
         if self._recording_actions is None:
             from dialer_app.ui.recording_actions import RecordingActions
 
+            # Lists refresh on the service's recordings_changed (see _connect_recordings).
             self._recording_actions = RecordingActions(reader, files, self._deps.recordings, self)
-            self._recording_actions.changed.connect(self._on_recordings_changed)
         return self._recording_actions
 
     def open_recording(self, call_uuid: str) -> None:

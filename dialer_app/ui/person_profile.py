@@ -260,7 +260,6 @@ class PersonProfileWindow(QWidget):
                 lambda _current, _previous: self.show_selected_recording()
             )
             self.calls_page.listen_requested.connect(lambda _uuid: self.play_selected_recording())
-            recordings.changed.connect(self.refresh_calls)
         self.activity = QTabWidget()
         self.activity.setObjectName("profileActivity")
         self.activity.addTab(calls_tab, "Calls")

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from dialer_app.db.recordings_reader import RecordingRow, RecordingsReader
@@ -49,8 +49,6 @@ def choose_export_path(parent: QWidget | None, suggested: str) -> Path | None:
 
 class RecordingActions(QObject):
     """One per main window; players are separate windows, one per recording."""
-
-    changed = Signal()  # a recording was deleted here (the service also says so)
 
     def __init__(
         self,
@@ -148,8 +146,7 @@ class RecordingActions(QObject):
         player = self.players.get(call_uuid)
         if player is not None:
             player.unload()  # let go of the file before it is removed
-        self.service.delete_recording(call_uuid)
-        self.changed.emit()
+        self.service.delete_recording(call_uuid)  # its recordings_changed refreshes the lists
         return True
 
     def export(self, call_uuid: str, parent: QWidget | None = None) -> Path | None:
