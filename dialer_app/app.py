@@ -146,6 +146,12 @@ def start_email_sender(context: AppContext, window: MainWindow) -> None:
     context.sender.start()
 
 
+def _recording_governance(database: Database) -> Any:
+    from dialer_app.db.recording_governance_store import RecordingGovernanceStore
+
+    return RecordingGovernanceStore(database.sessions)
+
+
 def _call_log_store(database: Database) -> Any:
     from dialer_app.db.call_log_store import CallLogStore
 
@@ -236,7 +242,13 @@ def start_calls(context: AppContext, calls: CallService, *, demo: bool) -> None:
     calls.start(setups, "" if demo else context.settings.default_line)
 
 
-def create_main_window(context: AppContext, calls: CallService | None = None) -> MainWindow:
+def create_main_window(
+    context: AppContext,
+    calls: CallService | None = None,
+    *,
+    recordings: RecordingService | None = None,
+) -> MainWindow:
+    from dialer_app.recordings.storage import RecordingFiles
     from dialer_app.services.call_logger import CallLoggerService
     from dialer_app.services.people import PeopleService
     from dialer_app.ui.main_window import MainWindow, MainWindowDeps
@@ -259,8 +271,11 @@ def create_main_window(context: AppContext, calls: CallService | None = None) ->
         import_sessions=lambda: context.database.sessions,
         person_profiles=lambda: _person_profiles(context.database),
         cadences=lambda: _cadences(context),
-        recording_service=recordings,
         emails=lambda: _email_steps(context),
+        recordings_reader=context.database.recordings_reader(),
+        recording_files=RecordingFiles(context.paths.recordings_dir),
+        recording_governance=lambda: _recording_governance(context.database),
+        recordings=recordings,
     )
     window = MainWindow(deps)
     calls.setParent(window)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dialer_app.db.readonly import connect_read_only
+from dialer_app.domain.recording_status import is_playable, recording_summary
 
 
 @dataclass(frozen=True)
@@ -25,14 +26,34 @@ class CallRow:
     log_state: str
     success: bool
     sync_state: str
+    recording_state: str = ""
+    """``RecordingState`` value, "" when the call has no recording."""
+    recording_problem: str = ""
+    recording_deleted_reason: str = ""
+
+    @property
+    def has_recording(self) -> bool:
+        """A file to play ("Listen to Recording")."""
+        return is_playable(self.recording_state)
+
+    @property
+    def recording_text(self) -> str:
+        """ "Listen to Recording", "No Recording", "Recording deleted: <reason>", ..."""
+        return recording_summary(
+            self.recording_state,
+            problem=self.recording_problem,
+            deleted_reason=self.recording_deleted_reason,
+        )
 
 
 _SELECT = """
 SELECT c.uuid, c.started_at, c.person_id,
        coalesce(trim(p.first_name || ' ' || p.last_name), ''),
        c.number_e164, c.duration_s, coalesce(c.outcome, ''), coalesce(c.outcome_message, ''),
-       coalesce(d.name, ''), coalesce(s.name, ''), c.notes, c.log_state, c.success, c.sync_state
+       coalesce(d.name, ''), coalesce(s.name, ''), c.notes, c.log_state, c.success, c.sync_state,
+       coalesce(r.state, ''), coalesce(r.problem, ''), coalesce(r.deleted_reason, '')
 FROM calls c
+LEFT JOIN recordings r ON r.call_id = c.id
 LEFT JOIN people p ON p.id = c.person_id
 LEFT JOIN dispositions d ON d.id = c.disposition_id
 LEFT JOIN sentiments s ON s.id = c.sentiment_id
@@ -76,6 +97,9 @@ class CallsReader:
                 log_state=r[11],
                 success=bool(r[12]),
                 sync_state=r[13],
+                recording_state=r[14],
+                recording_problem=r[15],
+                recording_deleted_reason=r[16],
             )
             for r in cursor
         ]

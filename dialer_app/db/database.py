@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from dialer_app.db.calls_reader import CallsReader
 from dialer_app.db.migrate import stored_revision, upgrade_database
 from dialer_app.db.people_reader import PeopleReader
+from dialer_app.db.recordings_reader import RecordingsReader
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -26,7 +27,9 @@ class Database:
     revision: str
     created: bool
     """True when this start created the schema (first run)."""
-    _readers: list[PeopleReader | CallsReader] = field(default_factory=list, repr=False)
+    _readers: list[PeopleReader | CallsReader | RecordingsReader] = field(
+        default_factory=list, repr=False
+    )
 
     @cached_property
     def engine(self) -> Engine:
@@ -47,6 +50,11 @@ class Database:
 
     def calls_reader(self) -> CallsReader:
         reader = CallsReader(self.path)
+        self._readers.append(reader)
+        return reader
+
+    def recordings_reader(self) -> RecordingsReader:
+        reader = RecordingsReader(self.path)
         self._readers.append(reader)
         return reader
 

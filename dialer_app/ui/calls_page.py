@@ -1,12 +1,14 @@
-"""The Calls history: every call with outcome, duration, disposition, sentiment, notes and
-sync state, newest first; can be narrowed to one person (their activity)."""
+"""The Calls history: every call with outcome, duration, disposition, sentiment, notes,
+its recording ("Listen to Recording" or "No Recording", seed 001) and sync state, newest
+first; can be narrowed to one person (their activity)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -21,6 +23,8 @@ from PySide6.QtWidgets import (
 from dialer_app.db.calls_reader import CallRow, CallsReader
 from dialer_app.ui.call_panel import format_duration
 from dialer_app.ui.paged_model import PagedTableModel
+
+LISTEN_COLOUR = QColor("#2874a6")
 
 
 def _when(text: str) -> str:
@@ -41,6 +45,7 @@ class CallsTableModel(PagedTableModel[CallRow]):
         "Disposition",
         "Sentiment",
         "Notes",
+        "Recording",
         "Log",
         "Sync",
     )
@@ -61,8 +66,13 @@ class CallsTableModel(PagedTableModel[CallRow]):
         return self._reader.recent(person_id=self.person_id, limit=limit, offset=offset)
 
     def cell(self, row: CallRow, column: int, role: int) -> Any:
+        recording = self.columns[column] == "Recording"
         if role == Qt.ItemDataRole.ToolTipRole:
+            if recording and row.has_recording:
+                return "Double-click or press Enter to listen"
             return row.notes or row.outcome_message or None
+        if role == Qt.ItemDataRole.ForegroundRole and recording and row.has_recording:
+            return LISTEN_COLOUR
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         logged = (
@@ -79,13 +89,19 @@ class CallsTableModel(PagedTableModel[CallRow]):
             row.disposition,
             row.sentiment,
             row.notes.replace("\n", " ")[:120],
+            ("▶ " if row.has_recording else "") + row.recording_text,
             logged,
             row.sync_state,
         )
-        return values[column]
+        return values[CallsTableModel.columns.index(self.columns[column])]
 
 
 class CallsPage(QWidget):
+    """Emits ``listen_requested(call uuid)`` for a call with a recording (the Listen button,
+    Enter or a double-click on its row)."""
+
+    listen_requested = Signal(str)
+
     def __init__(
         self,
         reader: CallsReader,
@@ -111,8 +127,19 @@ class CallsPage(QWidget):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.activated.connect(self._listen_to)
+        self.listen_button = QPushButton("▶ Listen to Recording")
+        self.listen_button.setObjectName("listenButton")
+        self.listen_button.setToolTip("Play the selected call's recording (Enter)")
+        self.listen_button.setEnabled(False)
+        self.listen_button.clicked.connect(lambda: self._listen_to(self.table.currentIndex()))
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda current, _previous: self._update_listen(current)
+        )
+        self.model.modelReset.connect(lambda: self._update_listen(self.table.currentIndex()))
         top = QHBoxLayout()
         top.addWidget(self.filter_label, 1)
+        top.addWidget(self.listen_button)
         top.addWidget(self.all_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -129,3 +156,16 @@ class CallsPage(QWidget):
 
     def refresh(self) -> None:
         self.model.reload(self.model.person_id)
+
+    def selected_call(self) -> CallRow | None:
+        index = self.table.currentIndex()
+        return self.model.row_at(index.row()) if index.isValid() else None
+
+    def _listen_to(self, index: QModelIndex) -> None:
+        row = self.model.row_at(index.row()) if index.isValid() else None
+        if row is not None and row.has_recording:
+            self.listen_requested.emit(row.uuid)
+
+    def _update_listen(self, index: QModelIndex) -> None:
+        row = self.model.row_at(index.row()) if index.isValid() else None
+        self.listen_button.setEnabled(row is not None and row.has_recording)

@@ -43,6 +43,7 @@ class DialPad(QWidget):
     dtmf_pressed = Signal(str)  # keypad presses while a call is connected
     number_choice_made = Signal(int)  # the rep picked another of the person's numbers
     owner_choice_made = Signal(int)  # the rep picked another owner of a typed number
+    person_changed = Signal()  # whose number is on the pad changed (person_id may be None)
 
     def __init__(self, region: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -213,8 +214,11 @@ class DialPad(QWidget):
         such as "Unknown number")."""
         self.person_label.setStyleSheet("color: #7f8c8d; font-style: italic;" if subtle else "")
         self.person_label.setText(label)
+        changed = person_id != self.person_id
         self.person_id = person_id
         self.person_name = person_name
+        if changed:
+            self.person_changed.emit()
 
     def show_number_choices(self, labels: list[str], current: int) -> None:
         """The person's numbers in a drop-down, shown only when there is a choice."""

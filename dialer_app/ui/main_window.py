@@ -26,9 +26,11 @@ from PySide6.QtWidgets import (
 from dialer_app import APP_DISPLAY_NAME, __version__
 from dialer_app.db.calls_reader import CallsReader
 from dialer_app.db.people_reader import PersonRow
+from dialer_app.db.recordings_reader import RecordingsReader
 from dialer_app.domain.dial_links import DialLink, DialLinkError, parse_dial_link
 from dialer_app.domain.person_numbers import person_label
 from dialer_app.domain.phone import PhoneNumberError, format_for_display, parse_number
+from dialer_app.domain.recording_indicator import RecordingIndicator
 from dialer_app.secrets import KeyringStatus, SecretStore
 from dialer_app.services.call_logger import CallLoggerService, LogSession
 from dialer_app.services.calls import ActiveCall, CallService, FinishedCall
@@ -44,13 +46,17 @@ from dialer_app.ui.dial_pad_people import DialPadPeople
 from dialer_app.ui.line_indicator import LineIndicator
 from dialer_app.ui.people_model import PeopleTableModel
 from dialer_app.ui.people_panel import PeoplePanel
+from dialer_app.ui.record_button import RecordingControl
 from dialer_app.ui.ringer import Ringer
 
 if TYPE_CHECKING:  # the service imports SQLAlchemy: not on the start-up path
     from sqlalchemy.orm import Session, sessionmaker
 
     from dialer_app.db.people_import import ImportReport
+    from dialer_app.db.recording_governance_store import RecordingGovernanceStore
     from dialer_app.domain.cadences import DuePerson
+    from dialer_app.domain.recording_rules import GovernanceSettings
+    from dialer_app.recordings.storage import RecordingFiles
     from dialer_app.services.cadences import CadenceService
     from dialer_app.services.email_sender import SendOutcome
     from dialer_app.services.email_steps import EmailStepService
@@ -63,6 +69,9 @@ if TYPE_CHECKING:  # the service imports SQLAlchemy: not on the start-up path
     from dialer_app.ui.email_window import EmailDock, EmailWindow
     from dialer_app.ui.import_wizard import ImportWizard
     from dialer_app.ui.person_profile import PersonProfileWindow
+    from dialer_app.ui.recording_actions import RecordingActions
+    from dialer_app.ui.recording_rules_dialog import RecordingRulesDialog
+    from dialer_app.ui.recordings_page import RecordingsPage
 
 KEYRING_CHECK_DELAY_MS = 500
 CONFIRM_ADD_ABOVE = 50
@@ -91,10 +100,14 @@ class MainWindowDeps:
     cadences: Callable[[], CadenceService] | None = None
     """Builds the cadence service (ORM, so only when the Cadences tab or a cadence action
     first needs it); built once and shared."""
-    recording_service: RecordingService | None = None
-    """Call recordings (issue 7): the record icon's state, start/pause/resume, the files."""
     emails: Callable[[], EmailStepService] | None = None
     """Builds the email step service (issue 9) the first time an email step runs."""
+    recordings: RecordingService | None = None
+    """The record icon's service (governance, start/pause/resume, delete, export)."""
+    recordings_reader: RecordingsReader | None = None
+    recording_files: RecordingFiles | None = None
+    recording_governance: Callable[[], RecordingGovernanceStore] | None = None
+    """Builds the admin's store for the team recording rules (ORM, so only on demand)."""
 
 
 class MainWindow(QMainWindow):
@@ -119,6 +132,8 @@ class MainWindow(QMainWindow):
         dialer = QWidget()
         dialer_layout = QVBoxLayout(dialer)
         dialer_layout.setContentsMargins(0, 0, 0, 0)
+        self.recording_control = RecordingControl()  # seed 001: the dialer's top left
+        dialer_layout.addWidget(self.recording_control)
         dialer_layout.addWidget(self.account_search)
         dialer_layout.addWidget(self.dial_pad)
         dialer_layout.addWidget(self.call_panel)
@@ -140,6 +155,17 @@ class MainWindow(QMainWindow):
             self.calls_page = CallsPage(deps.calls_reader)
             self.right_tabs.addTab(self.calls_page, "Calls")
             self.right_tabs.currentChanged.connect(self._on_tab_changed)
+            self.calls_page.listen_requested.connect(self.open_recording)
+        self.recordings_page: RecordingsPage | None = None
+        self.recordings_tab: QWidget | None = None
+        self._recording_actions: RecordingActions | None = None
+        self.recording_rules_dialog: RecordingRulesDialog | None = None
+        if deps.recordings_reader is not None and deps.recording_files is not None:
+            # Built when first shown, like Cadences: the list is read when the rep looks.
+            self.recordings_tab = QWidget()
+            QVBoxLayout(self.recordings_tab).setContentsMargins(0, 0, 0, 0)
+            self.right_tabs.addTab(self.recordings_tab, "Recordings")
+            self.right_tabs.currentChanged.connect(lambda _index: self._ensure_recordings_page())
         self._cadence_service: CadenceService | None = None
         self.cadences_page: CadencesPage | None = None
         self.add_to_cadence_dialog: AddToCadenceDialog | None = None
@@ -190,11 +216,7 @@ class MainWindow(QMainWindow):
         self.call_panel.voicemail_button.clicked.connect(calls.drop_voicemail)
         self.people_panel.person_chosen.connect(self.load_person)
         self.account_search.person_chosen.connect(self.load_person)
-        self.recording_service = deps.recording_service
-        if self.recording_service is not None:
-            # After DialPadPeople's own slot (connected first), so person_id is current.
-            self.dial_pad.number_changed.connect(self._preview_recording)
-            self._preview_recording()
+        self._connect_recordings()
 
         calls.call_finished.connect(lambda _finished: self._refresh_calls())
         calls.call_finished.connect(lambda _finished: self._refresh_profile_calls())
@@ -249,6 +271,15 @@ class MainWindow(QMainWindow):
                 self.open_team_settings,
             )
         )
+        if self._deps.recording_governance is not None:
+            file_menu.addAction(
+                self._add_action(
+                    "recording_rules",
+                    "Team &recording rules…",
+                    ["Ctrl+Shift+G"],
+                    self.open_recording_rules,
+                )
+            )
         file_menu.addSeparator()
         file_menu.addAction(self._add_action("quit", "&Quit", ["Ctrl+Q"], self.close))
 
@@ -278,6 +309,11 @@ class MainWindow(QMainWindow):
         )
         call_menu.addAction(
             self._add_action("show_log", "Show call &log", ["Ctrl+Shift+L"], self.show_call_log)
+        )
+        call_menu.addAction(
+            self._add_action(
+                "record", "&Record next call / pause recording", ["Ctrl+R"], self.click_record
+            )
         )
         call_menu.addSeparator()
         call_menu.addAction(
@@ -314,6 +350,12 @@ class MainWindow(QMainWindow):
         people_menu.addAction(
             self._add_action("calls_history", "Calls &history", ["Ctrl+Shift+H"], self.show_calls)
         )
+        if self._deps.recordings_reader is not None and self._deps.recording_files is not None:
+            people_menu.addAction(
+                self._add_action(
+                    "recordings", "Call rec&ordings", ["Ctrl+Shift+P"], self.show_recordings
+                )
+            )
         people_menu.addAction(
             self._add_action(
                 "person_calls",
@@ -411,10 +453,6 @@ class MainWindow(QMainWindow):
             if logger.session is not None:
                 self.log_panel.load(logger.session)
 
-    def _preview_recording(self, _text: str = "") -> None:
-        if self.recording_service is not None:
-            self.recording_service.preview(self.dial_pad.number_text, self.dial_pad.person_id)
-
     # -- calls history -------------------------------------------------------------------
     def show_calls(self) -> None:
         if self.calls_page is not None:
@@ -497,6 +535,128 @@ class MainWindow(QMainWindow):
         person = self.people_panel.selected_person()
         if person is not None:
             self.load_person(person)
+
+    # -- recordings --------------------------------------------------------------------------
+    @property
+    def recording_service(self) -> RecordingService | None:
+        return self._deps.recordings
+
+    def _connect_recordings(self) -> None:
+        """The record icon follows the service; the dial pad's number and person preview
+        the next call's decision (coalesced: a person load changes both at once)."""
+        service = self._deps.recordings
+        control = self.recording_control
+        if service is None:
+            return
+        control.show_indicator(service.indicator)
+        control.clicked.connect(service.click)
+        service.indicator_changed.connect(self._show_recording_indicator)
+        service.notice.connect(control.show_notice)
+        service.notice.connect(self._on_notice)
+        service.recordings_changed.connect(self._on_recordings_changed)
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(0)
+        self._preview_timer.timeout.connect(
+            lambda: service.preview(self.dial_pad.number_text, self.dial_pad.person_id)
+        )
+        self.dial_pad.number_changed.connect(lambda _text: self._preview_timer.start())
+        self.dial_pad.person_changed.connect(self._preview_timer.start)
+
+    def _show_recording_indicator(self, indicator: RecordingIndicator) -> None:
+        self.recording_control.show_indicator(indicator)
+        action = self.actions_by_name.get("record")
+        if action is not None:
+            action.setEnabled(indicator.clickable)
+            action.setText(indicator.action or "&Record next call / pause recording")
+
+    def click_record(self) -> None:
+        """Call → Record (Ctrl+R): the same as clicking the icon, when it can be clicked."""
+        service = self._deps.recordings
+        if service is not None and self.recording_control.button.indicator.clickable:
+            service.click()
+
+    def recording_actions(self) -> RecordingActions | None:
+        """Open, export and delete recordings (built on first use: the player needs numpy
+        and QtMultimedia, neither on the start-up path)."""
+        reader, files = self._deps.recordings_reader, self._deps.recording_files
+        if reader is None or files is None:
+            return None
+        if self._recording_actions is None:
+            from dialer_app.ui.recording_actions import RecordingActions
+
+            # Lists refresh on the service's recordings_changed (see _connect_recordings).
+            self._recording_actions = RecordingActions(reader, files, self._deps.recordings, self)
+        return self._recording_actions
+
+    def open_recording(self, call_uuid: str) -> None:
+        actions = self.recording_actions()
+        if actions is not None and actions.open_player(call_uuid, self) is None:
+            self._on_notice("That recording can't be played: it may have been deleted.")
+
+    def show_recordings(self) -> RecordingsPage | None:
+        if self.recordings_tab is None:
+            return None
+        self.right_tabs.setCurrentWidget(self.recordings_tab)
+        page = self._ensure_recordings_page()
+        if page is not None:
+            page.search_edit.setFocus()
+        return page
+
+    def _ensure_recordings_page(self) -> RecordingsPage | None:
+        tab, reader = self.recordings_tab, self._deps.recordings_reader
+        if tab is None or reader is None or self.recordings_page is not None:
+            return self.recordings_page
+        if self.right_tabs.currentWidget() is not tab:
+            return None
+        from dialer_app.ui.recordings_page import RecordingsPage
+
+        page = RecordingsPage(reader, tab)
+        page.play_requested.connect(self.open_recording)
+        page.export_requested.connect(self._export_recording)
+        page.delete_requested.connect(self._delete_recording)
+        layout = tab.layout()
+        assert layout is not None
+        layout.addWidget(page)
+        self.recordings_page = page
+        return page
+
+    def _export_recording(self, call_uuid: str) -> None:
+        actions = self.recording_actions()
+        if actions is not None:
+            target = actions.export(call_uuid, self)
+            if target is not None:
+                self._on_notice(f"Recording exported to {target}")
+
+    def _delete_recording(self, call_uuid: str) -> None:
+        actions = self.recording_actions()
+        if actions is not None:
+            actions.delete(call_uuid, self)
+
+    def _on_recordings_changed(self) -> None:
+        """Saved, repaired or deleted: every list that shows recordings reads again."""
+        if self.recordings_page is not None:
+            self.recordings_page.refresh()
+        self._refresh_calls()
+        self._refresh_profile_calls()
+
+    def open_recording_rules(self) -> RecordingRulesDialog | None:
+        """Admin: the team's recording switch, default, retention and rules by region."""
+        factory = self._deps.recording_governance
+        if factory is None:
+            return None
+        from dialer_app.ui.recording_rules_dialog import RecordingRulesDialog
+
+        if self.recording_rules_dialog is not None:
+            self.recording_rules_dialog.deleteLater()
+        dialog = RecordingRulesDialog(factory(), self, on_saved=self._reload_governance)
+        self.recording_rules_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _reload_governance(self, _settings: GovernanceSettings) -> None:
+        if self._deps.recordings is not None:  # the next call follows the saved rules
+            self._deps.recordings.reload_governance()
 
     # -- cadences ---------------------------------------------------------------------------
     def cadence_service(self) -> CadenceService:
@@ -715,6 +875,7 @@ class MainWindow(QMainWindow):
                     self,
                     rep_zone=lambda: self._deps.settings.time_zone,
                     unschedule_email=self._unschedule_email if self._deps.emails else None,
+                    recordings=self.recording_actions(),
                 )
             except LookupError as exc:  # deleted since the list was read
                 self._on_notice(str(exc))
@@ -983,4 +1144,6 @@ class MainWindow(QMainWindow):
             self.logger_window.hide()
         if self.import_wizard is not None:
             self.import_wizard.reject()  # stops a running import; its saved batches stay
+        if self._recording_actions is not None:
+            self._recording_actions.close_all()
         event.accept()

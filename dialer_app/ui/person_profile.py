@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dialer_app.db.calls_reader import CallRow, CallsReader
+from dialer_app.db.calls_reader import CallsReader
 from dialer_app.db.people_reader import PersonRow
 from dialer_app.domain.person_profile import (
     PHONE_KINDS,
@@ -56,6 +56,8 @@ if TYPE_CHECKING:  # the service imports SQLAlchemy: loaded when a profile opens
         PersonProfileService,
         ProfileCadence,
     )
+    from dialer_app.ui.recording_actions import RecordingActions
+    from dialer_app.ui.recording_player import RecordingPlayer
 
 ERROR_STYLE = "color: #c0392b;"
 DO_NOT_CONTACT_STYLE = "QCheckBox { font-weight: bold; color: #c0392b; }"
@@ -89,7 +91,7 @@ def _show_error(label: QLabel, messages: list[str]) -> None:
 
 class ProfileCallsModel(CallsTableModel):
     """The person's calls for the activity panel: no Person column (it is always them),
-    and a Recording marker column."""
+    and the Recording column ("Listen to Recording", "No Recording", "Recording deleted")."""
 
     columns: tuple[str, ...] = (
         "When",
@@ -102,18 +104,6 @@ class ProfileCallsModel(CallsTableModel):
         "Recording",
         "Log",
     )
-
-    def cell(self, row: CallRow, column: int, role: int) -> Any:
-        name = self.columns[column]
-        if name == "Recording":
-            return recording_marker(row) if role == Qt.ItemDataRole.DisplayRole else None
-        return super().cell(row, CallsTableModel.columns.index(name), role)
-
-
-def recording_marker(_row: CallRow) -> str:
-    """Empty for every call: the schema has no recordings yet (DESIGN.md: Recording).
-    When it does, CallRow gains the fact and this returns the marker."""
-    return ""
 
 
 class PhoneRow(QWidget):
@@ -188,7 +178,9 @@ class PersonProfileWindow(QWidget):
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         rep_zone: Callable[[], str] = lambda: "",
         unschedule_email: Callable[[int], str] | None = None,
+        recordings: RecordingActions | None = None,
     ) -> None:
+        """``recordings``: plays a selected call's recording under the calls list."""
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("personProfile")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -257,9 +249,24 @@ class PersonProfileWindow(QWidget):
 
         self.calls_page = CallsPage(calls_reader, model_class=ProfileCallsModel, person_only=True)
         self.calls_page.setObjectName("profileCalls")
+        self._recordings = recordings
+        self.player: RecordingPlayer | None = None
+        calls_tab = QWidget()
+        calls_layout = QVBoxLayout(calls_tab)
+        calls_layout.setContentsMargins(0, 0, 0, 0)
+        calls_layout.addWidget(self.calls_page, 2)
+        if recordings is not None:
+            self.player = recordings.embedded_player(calls_tab)
+            self.player.setObjectName("profilePlayer")
+            self.player.hide()
+            calls_layout.addWidget(self.player, 1)
+            self.calls_page.table.selectionModel().currentRowChanged.connect(
+                lambda _current, _previous: self.show_selected_recording()
+            )
+            self.calls_page.listen_requested.connect(lambda _uuid: self.play_selected_recording())
         self.activity = QTabWidget()
         self.activity.setObjectName("profileActivity")
-        self.activity.addTab(self.calls_page, "Calls")
+        self.activity.addTab(calls_tab, "Calls")
         self.emails_page = ProfileEmailsPage(
             lambda: service.emails(person_id), rep_zone, unschedule_email
         )
@@ -439,6 +446,31 @@ class PersonProfileWindow(QWidget):
 
     def refresh_calls(self) -> None:
         self.calls_page.refresh()
+        self.show_selected_recording()
+
+    # -- the recording inline --------------------------------------------------------------
+    def show_selected_recording(self) -> bool:
+        """The selected call's recording in the player under the list (hidden without one)."""
+        player, recordings = self.player, self._recordings
+        if player is None or recordings is None:
+            return False
+        call = self.calls_page.selected_call()
+        row = recordings.row(call.uuid) if call is not None and call.has_recording else None
+        if row is None:
+            player.unload()
+            player.hide()
+            return False
+        if player.row is not None and player.row.call_uuid == row.call_uuid:
+            player.show()
+            return True
+        shown = recordings.load_into(player, row)
+        player.show()
+        return shown
+
+    def play_selected_recording(self) -> None:
+        """Enter, double-click or Listen on a call: play it here, under the list."""
+        if self.show_selected_recording() and self.player is not None and not self.player.playing:
+            self.player.toggle_play()
 
     def refresh_activity(self) -> None:
         """Calls and emails (an email was scheduled, sent, failed or unscheduled)."""
@@ -462,6 +494,8 @@ class PersonProfileWindow(QWidget):
                 event.ignore()
                 return
         self.clock_timer.stop()
+        if self.player is not None:
+            self.player.unload()
         event.accept()
         self.closed.emit(self.person_id)
 

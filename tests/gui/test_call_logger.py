@@ -396,6 +396,7 @@ def test_logged_call_shows_in_history_and_person_activity(
         "Connected",
         "Interested",
         "Sent pricing",
+        "No Recording",
         "logged",
         "pending",
     ]

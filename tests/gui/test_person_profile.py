@@ -330,10 +330,10 @@ def test_calls_tab_lists_every_call_with_this_person(
                 "Connected",
                 "Interested",
                 "Sent pricing",
-                "",
+                "No Recording",
                 "logged ✓ success",
             ],
-            ["+14045550100", "", "no answer", "", "", "", "", "not logged"],
+            ["+14045550100", "", "no answer", "", "", "", "No Recording", "not logged"],
         ]
     )
     assert profile.calls_page.filter_label.text() == "Calls with Ava Thompson"

@@ -1,0 +1,118 @@
+"""What the lists say about a call's recording, and where its pauses are in the file.
+
+Pure: the readers hand over the stored state (``models.RecordingState`` values, spelled
+out here because the read path must not import the ORM; a test keeps them equal) and the
+segments JSON; the widgets only show the words and shade the spans this module returns.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+RECORDING = "recording"
+READY = "ready"
+REPAIRED = "repaired"
+FAILED = "failed"
+DELETED = "deleted"
+PLAYABLE_STATES = (READY, REPAIRED)
+"""A file is there to play: finished, or kept up to a crash and repaired."""
+
+LISTEN = "Listen to Recording"
+NO_RECORDING = "No Recording"  # seed 001's words on the Calls page
+
+
+def is_playable(state: str) -> bool:
+    return state in PLAYABLE_STATES
+
+
+def recording_summary(state: str, *, problem: str = "", deleted_reason: str = "") -> str:
+    """One line for a call's Recording column: "Listen to Recording", "No Recording",
+    "Recording deleted: older than 90 days (team rule)", ..."""
+    if state == READY:
+        return LISTEN
+    if state == REPAIRED:
+        return f"{LISTEN} (repaired after a crash)"
+    if state == DELETED:
+        return f"Recording deleted: {deleted_reason}" if deleted_reason else "Recording deleted"
+    if state == FAILED:
+        return problem or "Recording failed"
+    if state == RECORDING:
+        return "Recording…"
+    return NO_RECORDING
+
+
+@dataclass(frozen=True)
+class PauseSpan:
+    """A paused stretch, in seconds of the file (silence of the same length is there)."""
+
+    start_s: float
+    end_s: float
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The parts of a recording's timeline the player shows."""
+
+    call_offset_s: float
+    """Talk time when recording began (0: recorded from the start of the call)."""
+    pauses: tuple[PauseSpan, ...]
+
+    @property
+    def started_late(self) -> bool:
+        return self.call_offset_s >= 1.0
+
+    def started_label(self) -> str:
+        """ "Recording started at 1:23 into the call", or "" when it started with the call."""
+        if not self.started_late:
+            return ""
+        return f"Recording started at {clock(self.call_offset_s)} into the call"
+
+
+def timeline(segments_json: str, call_offset_s: float, duration_s: float | None) -> Timeline:
+    """Pause spans from the stored segments (``models.Recording.segments``). A pause with no
+    resume runs to the end (paused when the call ended); unreadable JSON gives no spans."""
+    try:
+        events = json.loads(segments_json or "[]")
+    except ValueError:
+        events = []
+    pauses: list[PauseSpan] = []
+    paused_at: float | None = None
+    if not isinstance(events, list):
+        events = []
+    for event in events:
+        if not isinstance(event, dict):
+            continue
+        kind, file_s = event.get("event"), event.get("file_s")
+        if not isinstance(file_s, int | float):
+            continue
+        if kind == "pause" and paused_at is None:
+            paused_at = float(file_s)
+        elif kind in ("resume", "stop") and paused_at is not None:
+            if file_s > paused_at:
+                pauses.append(PauseSpan(paused_at, float(file_s)))
+            paused_at = None
+    if paused_at is not None and duration_s is not None and duration_s > paused_at:
+        pauses.append(PauseSpan(paused_at, duration_s))
+    return Timeline(max(0.0, float(call_offset_s)), tuple(pauses))
+
+
+def clock(seconds: float) -> str:
+    """``83`` -> ``"1:23"``, ``3725`` -> ``"1:02:05"`` (player times and labels)."""
+    whole = max(0, int(seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+_UNSAFE = frozenset('<>:"/\\|?*')
+
+
+def export_file_name(person_name: str, number: str, started_local: str) -> str:
+    """A suggested name for Export…: "Ava Thompson 2026-11-23 14-05.wav". Typed names never
+    reach the recordings folder (files there are named by uuid); this is only a suggestion
+    for the rep's own folder, with the characters file systems refuse taken out."""
+    who = person_name.strip() or number.strip() or "Call"
+    text = f"{who} {started_local}".replace(":", "-")
+    cleaned = "".join(" " if ch in _UNSAFE or ord(ch) < 32 else ch for ch in text)
+    return " ".join(cleaned.split()).strip(". ")[:120] + ".wav"
