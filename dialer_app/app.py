@@ -257,7 +257,8 @@ def create_main_window(
         calls = create_call_service(context, with_engine=False)
     logger = CallLoggerService(_Deferred(lambda: _call_log_store(context.database)), calls)
     people = PeopleService(context.database.people_reader())
-    recordings = create_recording_service(context, calls, people)
+    if recordings is None:
+        recordings = create_recording_service(context, calls, people)
     deps = MainWindowDeps(
         settings=context.settings,
         save_settings=context.save_settings,

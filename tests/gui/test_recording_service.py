@@ -432,15 +432,19 @@ def test_the_main_window_gets_the_service_and_the_dial_pad_feeds_it(
     with qtbot.waitSignal(service.housekeeping_done, timeout=5000):
         service.start()
     assert service.indicator.state is IndicatorState.OFF  # a new team starts with it off
-    window.dial_pad.set_number(UNKNOWN)
-    assert (service.indicator.state, service.indicator.tooltip) == (
-        IndicatorState.DISABLED,
-        NOT_A_PERSON,
+    window.dial_pad.set_number(UNKNOWN)  # previews are coalesced to the next event loop turn
+    qtbot.waitUntil(
+        lambda: (
+            (service.indicator.state, service.indicator.tooltip)
+            == (IndicatorState.DISABLED, NOT_A_PERSON)
+        )
     )
     window.dial_pad.clear()
     for key in ATLANTA_PERSON.removeprefix("+1"):  # typed, not picked from the list
         window.dial_pad.press(key)
-    assert (service.indicator.state, service.indicator.clickable) == (IndicatorState.OFF, True)
+    qtbot.waitUntil(
+        lambda: (service.indicator.state, service.indicator.clickable) == (IndicatorState.OFF, True)
+    )
     service.click()
     assert service.indicator.state is IndicatorState.ARMED
     assert service.wait_for_background()
