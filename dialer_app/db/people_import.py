@@ -12,13 +12,20 @@ import gc
 import itertools
 import json
 import operator
+import threading
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
+from dialer_app.db.bulk_load import (
+    CREATE_INDEXES,
+    DEFER_SEARCH_INDEX,
+    DROP_INDEXES,
+    BackgroundIndexer,
+)
 from dialer_app.db.models import (
     Account,
     Person,
@@ -40,6 +47,8 @@ from dialer_app.domain.csv_import import (
 OnDuplicate = Literal["skip", "update", "create"]
 Progress = Callable[[int, int], bool]
 BATCH_SIZE = 5000
+BULK_MIN_ROWS = 10_000
+"""Smaller imports never take bulk mode (see ``_bulk_mode``)."""
 
 _TEXT_FIELDS = ("title", "time_zone", "city", "state", "country", "crm_id")
 _text_fields = operator.attrgetter(*_TEXT_FIELDS)
@@ -95,6 +104,7 @@ class _Index:
         self.accounts: dict[str, int] = {}
         for account_id, name in session.execute(select(Account.id, Account.name)):
             self.accounts.setdefault(name.lower(), account_id)
+        self.stored_people = session.scalar(select(func.count(Person.id))) or 0
 
     def match(self, person: ImportedPerson) -> int | _NewPerson | None:
         if person.email and person.email.lower() in self.emails:
@@ -231,38 +241,101 @@ def _import(
     with sessions() as session:
         index = _Index(session)
     done = 0
-    while batch := list(itertools.islice(rows, batch_size)):
-        counts = _Counts()
-        with sessions() as session:
-            loaded = _load_matches(session, index, batch) if on_duplicate == "update" else []
-            for item in batch:
-                if isinstance(item, RowProblem):
-                    counts.problems.append(item)
+    with _batches(sessions, _bulk_mode(total, index.stored_people)) as batches:
+        while batch := list(itertools.islice(rows, batch_size)):
+            counts = _Counts()
+            with batches.session() as session:
+                loaded = _load_matches(session, index, batch) if on_duplicate == "update" else []
+                for item in batch:
+                    if isinstance(item, RowProblem):
+                        counts.problems.append(item)
+                    else:
+                        _import_one(session, index, item, on_duplicate, counts)
+                    done += 1
+                    if progress is not None and not progress(done, total):
+                        report.cancelled = True
+                        session.rollback()
+                        break
                 else:
-                    _import_one(session, index, item, on_duplicate, counts)
-                done += 1
-                if progress is not None and not progress(done, total):
-                    report.cancelled = True
-                    session.rollback()
-                    break
-            else:
-                counts.person_ids += _insert_new(session, index, counts.new)
-                session.commit()
-                index.settle(counts.new)
-            del loaded
-        if report.cancelled:
-            # The index may now name rows that were rolled back; it is not used again.
-            break
-        report.created += counts.created
-        report.updated += counts.updated
-        report.skipped += counts.skipped
-        report.problems.extend(counts.problems)
-        report.person_ids.extend(counts.person_ids)
+                    counts.person_ids += _insert_new(session, index, counts.new)
+                    session.commit()
+                    index.settle(counts.new)
+                del loaded
+            if report.cancelled:
+                # The index may now name rows that were rolled back; it is not used again.
+                break
+            report.created += counts.created
+            report.updated += counts.updated
+            report.skipped += counts.skipped
+            report.problems.extend(counts.problems)
+            report.person_ids.extend(counts.person_ids)
     if report.updated:  # someone named twice in the file (created, then updated): once
         report.person_ids = list(dict.fromkeys(report.person_ids))
     if report.cancelled and isinstance(rows, Generator):
         rows.close()  # stop parsing what will not be imported (worker processes included)
     return report
+
+
+def _bulk_mode(total: int, stored_people: int) -> bool:
+    """Whether rebuilding the dropped indexes costs less than keeping them (bulk_load.py):
+    when the import at least doubles the people table."""
+    return total >= BULK_MIN_ROWS and total >= stored_people
+
+
+class _Batches:
+    """Hands out each batch's session: a plain one, or in bulk mode one on the import's
+    own connection, under the lock it shares with the background indexer."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        bulk: tuple[Connection, threading.Lock, BackgroundIndexer] | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self._bulk = bulk
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Session]:
+        if self._bulk is None:
+            with self._sessions() as session:
+                yield session
+            return
+        connection, lock, indexer = self._bulk
+        with lock, self._sessions(bind=connection) as session:
+            yield session
+        indexer.request()  # index this batch while the next one is parsed
+
+
+@contextlib.contextmanager
+def _batches(sessions: sessionmaker[Session], bulk: bool) -> Iterator[_Batches]:
+    """Bulk mode around the batches when asked (and the sessions are bound to an engine):
+    random-order indexes dropped, then built again, and the search index written by a
+    background thread; whatever happens, both are whole again when this returns."""
+    engine = sessions.kw.get("bind")
+    if not bulk or not isinstance(engine, Engine):
+        yield _Batches(sessions)
+        return
+    lock = threading.Lock()
+    with engine.connect() as connection:
+        connection.info[DEFER_SEARCH_INDEX] = True
+        try:
+            _execute_and_commit(connection, DROP_INDEXES)
+            try:
+                indexer = BackgroundIndexer(engine.raw_connection, lock)
+                try:
+                    yield _Batches(sessions, (connection, lock, indexer))
+                finally:
+                    indexer.close()
+            finally:
+                _execute_and_commit(connection, CREATE_INDEXES)
+        finally:
+            connection.info.pop(DEFER_SEARCH_INDEX, None)
+
+
+def _execute_and_commit(connection: Connection, statements: Sequence[str]) -> None:
+    for statement in statements:
+        connection.exec_driver_sql(statement)
+    connection.commit()
 
 
 def _load_matches(
