@@ -468,7 +468,25 @@ def parse_row(
     headers: Sequence[str] = (),
 ) -> ImportedPerson | RowProblem:
     """Validate and normalise one row; every failure is a RowProblem naming the row."""
-    cells = _collect(row, mapping, headers)
+    return _parse_row(row, _columns(mapping, headers), region, row_number)
+
+
+_Columns = tuple[tuple[int, Target, str], ...]
+"""(column index, target, custom field name or "") in column order: a mapping worked out
+once per file, not once per row."""
+
+
+def _columns(mapping: Mapping[int, Target], headers: Sequence[str]) -> _Columns:
+    return tuple(
+        (index, target, custom_field_name(headers, index) if target is Target.CUSTOM else "")
+        for index, target in sorted(mapping.items())
+    )
+
+
+def _parse_row(
+    row: Sequence[str], columns: _Columns, region: str, row_number: int
+) -> ImportedPerson | RowProblem:
+    cells = _collect(row, columns)
     fields = cells.fields
     first, last = fields.get(Target.FIRST_NAME, ""), fields.get(Target.LAST_NAME, "")
     if not first and not last and Target.FULL_NAME in fields:
@@ -512,17 +530,18 @@ class _Cells:
     custom: dict[str, str] = field(default_factory=dict)
 
 
-def _collect(row: Sequence[str], mapping: Mapping[int, Target], headers: Sequence[str]) -> _Cells:
+def _collect(row: Sequence[str], columns: _Columns) -> _Cells:
     """Non-empty cells by target, Excel's ``="..."`` wrapper removed."""
     cells = _Cells()
-    for index, target in sorted(mapping.items()):
-        cell = clean_pasted_text(row[index]) if index < len(row) else ""
+    width = len(row)
+    for index, target, custom_name in columns:
+        cell = clean_pasted_text(row[index]) if index < width else ""
         if not cell:
             continue
         if target in PHONE_TARGETS:
             cells.phones.append((target, cell))
-        elif target is Target.CUSTOM:
-            cells.custom[custom_field_name(headers, index)] = cell
+        elif custom_name:
+            cells.custom[custom_name] = cell
         else:
             cells.fields.setdefault(target, cell)
     return cells
@@ -611,16 +630,11 @@ def iter_parsed(
 def _parse_chunk(
     table: CsvTable, mapping: Mapping[int, Target], region: str, start: int, stop: int
 ) -> list[ImportedPerson | RowProblem]:
+    columns = _columns(mapping, table.headers)
     return [
         RowProblem(table.row_number(index), UNCLOSED_QUOTE, table.rows[index])
         if index in table.malformed
-        else parse_row(
-            table.rows[index],
-            mapping,
-            region,
-            row_number=table.row_number(index),
-            headers=table.headers,
-        )
+        else _parse_row(table.rows[index], columns, region, table.row_number(index))
         for index in range(start, stop)
     ]
 
