@@ -12,7 +12,6 @@ import gc
 import itertools
 import json
 import operator
-import threading
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -20,12 +19,7 @@ from typing import Any, Literal
 from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from dialer_app.db.bulk_load import (
-    CREATE_INDEXES,
-    DEFER_SEARCH_INDEX,
-    DROP_INDEXES,
-    BackgroundIndexer,
-)
+from dialer_app.db.bulk_load import CREATE_INDEXES, DROP_INDEXES, BackgroundWriter
 from dialer_app.db.models import (
     Account,
     Person,
@@ -237,43 +231,118 @@ def _import(
     total: int,
 ) -> ImportReport:
     rows = iter(people)
-    report = ImportReport()
     with sessions() as session:
         index = _Index(session)
-    done = 0
-    with _batches(sessions, _bulk_mode(total, index.stored_people)) as batches:
-        while batch := list(itertools.islice(rows, batch_size)):
-            counts = _Counts()
-            with batches.session() as session:
-                loaded = _load_matches(session, index, batch) if on_duplicate == "update" else []
-                for item in batch:
-                    if isinstance(item, RowProblem):
-                        counts.problems.append(item)
-                    else:
-                        _import_one(session, index, item, on_duplicate, counts)
-                    done += 1
-                    if progress is not None and not progress(done, total):
-                        report.cancelled = True
-                        session.rollback()
-                        break
-                else:
-                    counts.person_ids += _insert_new(session, index, counts.new)
-                    session.commit()
-                    index.settle(counts.new)
-                del loaded
-            if report.cancelled:
-                # The index may now name rows that were rolled back; it is not used again.
-                break
-            report.created += counts.created
-            report.updated += counts.updated
-            report.skipped += counts.skipped
-            report.problems.extend(counts.problems)
-            report.person_ids.extend(counts.person_ids)
+    engine = sessions.kw.get("bind")
+    bulk = isinstance(engine, Engine) and _bulk_mode(total, index.stored_people)
+    run = _Run(rows, batch_size, index, on_duplicate, _Ticker(progress, total))
+    with _indexes_dropped(engine if bulk else None):
+        if isinstance(engine, Engine) and bulk and on_duplicate != "update":
+            _write_in_background(engine, run)
+        else:
+            _write_in_sessions(sessions, run)
+    report = run.report
     if report.updated:  # someone named twice in the file (created, then updated): once
         report.person_ids = list(dict.fromkeys(report.person_ids))
     if report.cancelled and isinstance(rows, Generator):
         rows.close()  # stop parsing what will not be imported (worker processes included)
     return report
+
+
+class _Ticker:
+    """Counts rows done for the progress callback; ``tick`` is False once it cancels."""
+
+    def __init__(self, progress: Progress | None, total: int) -> None:
+        self._progress = progress
+        self._total = total
+        self._done = 0
+
+    def tick(self) -> bool:
+        self._done += 1
+        return self._progress is None or self._progress(self._done, self._total)
+
+
+@dataclass
+class _Run:
+    """One import's input, duplicate index and report, handed to how it writes."""
+
+    rows: Iterator[ImportedPerson | RowProblem]
+    batch_size: int
+    index: _Index
+    on_duplicate: OnDuplicate
+    ticker: _Ticker
+    report: ImportReport = field(default_factory=ImportReport)
+
+    def batches(self) -> Iterator[list[ImportedPerson | RowProblem]]:
+        while batch := list(itertools.islice(self.rows, self.batch_size)):
+            yield batch
+
+    def add(self, counts: _Counts) -> None:
+        """Count a committed batch in the report (its new people have ids by now)."""
+        self.index.settle(counts.new)
+        counts.new.clear()  # the parsed rows can go
+        self.report.created += counts.created
+        self.report.updated += counts.updated
+        self.report.skipped += counts.skipped
+        self.report.problems.extend(counts.problems)
+        self.report.person_ids.extend(counts.person_ids)
+
+
+def _write_in_sessions(sessions: sessionmaker[Session], run: _Run) -> None:
+    """Each batch sorted and written in one session, committed before the next is parsed
+    (any mode; updates need the session as they go)."""
+    index, report = run.index, run.report
+    for batch in run.batches():
+        counts = _Counts()
+        with sessions() as session:
+            loaded = _load_matches(session, index, batch) if run.on_duplicate == "update" else []
+            for item in batch:
+                if isinstance(item, RowProblem):
+                    counts.problems.append(item)
+                else:
+                    _import_one(session, index, item, run.on_duplicate, counts)
+                if not run.ticker.tick():
+                    report.cancelled = True
+                    session.rollback()
+                    break
+            else:
+                counts.person_ids += _insert_new(session, index, counts.new)
+                session.commit()
+            del loaded
+        if report.cancelled:
+            # The index may now name rows that were rolled back; it is not used again.
+            return
+        run.add(counts)
+
+
+def _write_in_background(engine: Engine, run: _Run) -> None:
+    """Bulk mode without updates: sorting a batch into new and duplicate people needs no
+    database, so each sorted batch goes to a :class:`BackgroundWriter` while the next one
+    is parsed. On cancel or error the batches handed over are still written (they are as
+    good as saved: every row of them was done); the one being sorted is dropped."""
+    stamp = _timestamp(engine.dialect)
+
+    def write(cursor: Any, counts: _Counts) -> None:
+        counts.person_ids += _insert_rows(cursor, run.index, counts.new, stamp)
+
+    writer = BackgroundWriter(engine.raw_connection, write)
+    try:
+        for batch in run.batches():
+            counts = _Counts()
+            for item in batch:
+                if isinstance(item, RowProblem):
+                    counts.problems.append(item)
+                else:
+                    _sort_one(run.index, item, run.on_duplicate, counts)
+                if not run.ticker.tick():
+                    run.report.cancelled = True
+                    return
+            writer.submit(counts)
+            for written in writer.written():
+                run.add(written)
+    finally:
+        for written in writer.close():
+            run.add(written)
 
 
 def _bulk_mode(total: int, stored_people: int) -> bool:
@@ -282,54 +351,20 @@ def _bulk_mode(total: int, stored_people: int) -> bool:
     return total >= BULK_MIN_ROWS and total >= stored_people
 
 
-class _Batches:
-    """Hands out each batch's session: a plain one, or in bulk mode one on the import's
-    own connection, under the lock it shares with the background indexer."""
-
-    def __init__(
-        self,
-        sessions: sessionmaker[Session],
-        bulk: tuple[Connection, threading.Lock, BackgroundIndexer] | None = None,
-    ) -> None:
-        self._sessions = sessions
-        self._bulk = bulk
-
-    @contextlib.contextmanager
-    def session(self) -> Iterator[Session]:
-        if self._bulk is None:
-            with self._sessions() as session:
-                yield session
-            return
-        connection, lock, indexer = self._bulk
-        with lock, self._sessions(bind=connection) as session:
-            yield session
-        indexer.request()  # index this batch while the next one is parsed
-
-
 @contextlib.contextmanager
-def _batches(sessions: sessionmaker[Session], bulk: bool) -> Iterator[_Batches]:
-    """Bulk mode around the batches when asked (and the sessions are bound to an engine):
-    random-order indexes dropped, then built again, and the search index written by a
-    background thread; whatever happens, both are whole again when this returns."""
-    engine = sessions.kw.get("bind")
-    if not bulk or not isinstance(engine, Engine):
-        yield _Batches(sessions)
+def _indexes_dropped(engine: Engine | None) -> Iterator[None]:
+    """Without the random-order indexes while the rows go in, with them again whatever
+    happens (``bulk_load.restore_indexes`` covers a killed process)."""
+    if engine is None:
+        yield
         return
-    lock = threading.Lock()
     with engine.connect() as connection:
-        connection.info[DEFER_SEARCH_INDEX] = True
-        try:
-            _execute_and_commit(connection, DROP_INDEXES)
-            try:
-                indexer = BackgroundIndexer(engine.raw_connection, lock)
-                try:
-                    yield _Batches(sessions, (connection, lock, indexer))
-                finally:
-                    indexer.close()
-            finally:
-                _execute_and_commit(connection, CREATE_INDEXES)
-        finally:
-            connection.info.pop(DEFER_SEARCH_INDEX, None)
+        _execute_and_commit(connection, DROP_INDEXES)
+    try:
+        yield
+    finally:
+        with engine.connect() as connection:
+            _execute_and_commit(connection, CREATE_INDEXES)
 
 
 def _execute_and_commit(connection: Connection, statements: Sequence[str]) -> None:
@@ -353,6 +388,22 @@ def _load_matches(
     return list(session.scalars(query))
 
 
+def _sort_one(
+    index: _Index, imported: ImportedPerson, on_duplicate: OnDuplicate, counts: _Counts
+) -> int | _NewPerson | None:
+    """Hold a new person for the batch's insert or count a skipped duplicate (no database
+    needed); return the match to update instead (update mode only)."""
+    ref = None if on_duplicate == "create" else index.match(imported)
+    if ref is None:
+        counts.new.append(index.hold(_NewPerson(imported)))
+        counts.created += 1
+        return None
+    if on_duplicate == "skip":
+        counts.skipped += 1
+        return None
+    return ref
+
+
 def _import_one(
     session: Session,
     index: _Index,
@@ -360,13 +411,8 @@ def _import_one(
     on_duplicate: OnDuplicate,
     counts: _Counts,
 ) -> None:
-    ref = None if on_duplicate == "create" else index.match(imported)
+    ref = _sort_one(index, imported, on_duplicate, counts)
     if ref is None:
-        counts.new.append(index.hold(_NewPerson(imported)))
-        counts.created += 1
-        return
-    if on_duplicate == "skip":
-        counts.skipped += 1
         return
     if isinstance(ref, _NewPerson):  # the file names the same person twice: insert it now
         counts.person_ids += _insert_new(session, index, counts.new)
@@ -424,52 +470,55 @@ def _insert_sql(table: str, columns: Sequence[str]) -> str:
 
 
 def _insert_new(session: Session, index: _Index, new: Sequence[_NewPerson]) -> list[int]:
-    """Insert the batch's new people, numbers and accounts with one executemany per table.
-
-    Straight to the driver, in the session's transaction: SQLAlchemy's per-row parameter
-    handling costs more than SQLite's insert. Values mirror the models' defaults (the
-    integration tests read the rows back through the ORM). Ids are assigned here, after
-    the largest stored one, so numbers can refer to their person without a round trip;
-    they are returned.
-    """
+    """:func:`_insert_rows` in the session's transaction."""
     if not new:
         return []
     connection = session.connection()
-    stamp = _timestamp(connection.dialect)
     cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
-        first_id = (cursor.execute("SELECT max(id) FROM people").fetchone()[0] or 0) + 1
-        account_ids = _insert_accounts(cursor, index, new, stamp)
-        people: list[tuple[object, ...]] = []
-        numbers: list[tuple[object, ...]] = []
-        uuids = iter(new_uuids(len(new) + sum(len(p.imported.phones) for p in new)))
-        for offset, person in enumerate(new):
-            person.id = first_id + offset
-            imported = person.imported
-            custom = json.dumps(imported.custom, ensure_ascii=False) if imported.custom else "{}"
-            people.append(
-                (
-                    person.id,
-                    next(uuids),
-                    stamp,
-                    stamp,
-                    imported.first_name,
-                    imported.last_name,
-                    imported.email,
-                    account_ids.get(imported.account.lower()) if imported.account else None,
-                    False,
-                    custom,
-                    *_text_fields(imported),
-                )
-            )
-            for position, phone in enumerate(imported.phones):
-                numbers.append(
-                    (next(uuids), stamp, stamp, person.id, *_phone_values(phone, position))
-                )
-        cursor.executemany(_insert_sql("people", _PERSON_COLUMNS), people)
-        cursor.executemany(_insert_sql("phone_numbers", _NUMBER_COLUMNS), numbers)
+        return _insert_rows(cursor, index, new, _timestamp(connection.dialect))
     finally:
         cursor.close()
+
+
+def _insert_rows(cursor: Any, index: _Index, new: Sequence[_NewPerson], stamp: str) -> list[int]:
+    """Insert the batch's new people, numbers and accounts with one executemany per table.
+
+    Straight to the driver: SQLAlchemy's per-row parameter handling costs more than
+    SQLite's insert. Values mirror the models' defaults (the integration tests read the
+    rows back through the ORM). Ids are assigned here, after the largest stored one, so
+    numbers can refer to their person without a round trip; they are returned.
+    """
+    if not new:
+        return []
+    first_id = (cursor.execute("SELECT max(id) FROM people").fetchone()[0] or 0) + 1
+    account_ids = _insert_accounts(cursor, index, new, stamp)
+    people: list[tuple[object, ...]] = []
+    numbers: list[tuple[object, ...]] = []
+    uuids = iter(new_uuids(len(new) + sum(len(p.imported.phones) for p in new)))
+    for offset, person in enumerate(new):
+        person.id = first_id + offset
+        imported = person.imported
+        custom = json.dumps(imported.custom, ensure_ascii=False) if imported.custom else "{}"
+        people.append(
+            (
+                person.id,
+                next(uuids),
+                stamp,
+                stamp,
+                imported.first_name,
+                imported.last_name,
+                imported.email,
+                account_ids.get(imported.account.lower()) if imported.account else None,
+                False,
+                custom,
+                *_text_fields(imported),
+            )
+        )
+        for position, phone in enumerate(imported.phones):
+            numbers.append((next(uuids), stamp, stamp, person.id, *_phone_values(phone, position)))
+    cursor.executemany(_insert_sql("people", _PERSON_COLUMNS), people)
+    cursor.executemany(_insert_sql("phone_numbers", _NUMBER_COLUMNS), numbers)
     return list(range(first_id, first_id + len(new)))
 
 
