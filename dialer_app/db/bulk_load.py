@@ -9,9 +9,14 @@ Once the rows are parsed, two costs dominate a 100,000-person import:
   a person) stay. A crash in between leaves them missing: :func:`restore_indexes` runs
   when the database is opened, so the next start builds them again. While an import
   runs, a lookup by email or number reads the whole table (tens of milliseconds).
-* SQLite's own work, the inserts and the FTS5 search index: a :class:`BackgroundWriter`
-  does it on its own thread and connection while the importing thread parses the next
-  batch. SQLite releases the GIL while it works, so on two cores they overlap.
+* The FTS5 search index: a :class:`BackgroundIndexer` writes it on its own thread and
+  connection after each committed batch, while the importing thread parses the next one
+  (one set-based statement per table, run inside SQLite, which releases the GIL, so the
+  two overlap on two cores). The WAL checkpoints go to that thread's commits too.
+  Rows committed and not yet indexed are above the search index's marks, so any later
+  commit indexes them: nothing is lost on cancel or crash. (Doing the inserts there too
+  was measured slower: ``executemany`` takes the GIL back for every row, and waits for
+  it while the importing thread runs Python.)
 """
 
 from __future__ import annotations
@@ -19,13 +24,14 @@ from __future__ import annotations
 import queue
 import sqlite3
 import threading
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from dialer_app.db.search_index import flush_pending
 
-Job = TypeVar("Job")
+DEFER_SEARCH_INDEX = "dialer_app.defer_search_index"
+"""Key in a connection's ``info``: while set, its commits leave the search index to the
+:class:`BackgroundIndexer` (see ``engine.py``)."""
 
 BULK_INDEXES: dict[str, str] = {
     "ix_people_email": "CREATE INDEX IF NOT EXISTS ix_people_email ON people (email)",
@@ -66,72 +72,57 @@ def restore_indexes(database: Path) -> bool:
         connection.close()
 
 
-class BackgroundWriter(Generic[Job]):
-    """Writes jobs in order on its own thread and connection, one transaction each, with
-    the search index brought up to date before each commit (as ``engine.py`` does).
+class BackgroundIndexer:
+    """Brings the search index up to date on its own connection when asked, one flush at a
+    time, under ``lock`` (the importing thread holds it while it writes a batch, so
+    neither waits on SQLite's busy timeout)."""
 
-    The caller prepares the next job meanwhile: SQLite releases the GIL while it works,
-    so on two cores the import's Python and SQLite's inserts and FTS5 indexing overlap.
-    At most one job waits, so the caller is never more than a batch ahead.
-    """
-
-    def __init__(self, connect: Callable[[], Any], write: Callable[[Any, Job], None]) -> None:
+    def __init__(self, connect: Any, lock: threading.Lock) -> None:
         self._connect = connect
-        self._write = write
-        self._jobs: queue.Queue[Job | None] = queue.Queue(maxsize=1)
-        self._written: queue.SimpleQueue[Job] = queue.SimpleQueue()
+        self._lock = lock
+        self._requests: queue.SimpleQueue[bool] = queue.SimpleQueue()
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="import-writer", daemon=True)
+        self._thread = threading.Thread(target=self._run, name="search-indexer", daemon=True)
         self._thread.start()
 
-    def submit(self, job: Job) -> None:
-        """Queue ``job`` (waits while another one waits); raise the writer's error if any."""
-        self._raise()
-        self._jobs.put(job)
+    def request(self) -> None:
+        """Index what was committed so far (returns at once)."""
+        self._requests.put(True)
 
-    def written(self) -> list[Job]:
-        """The jobs committed since the last call, in order."""
-        jobs = []
-        while not self._written.empty():
-            jobs.append(self._written.get())
-        return jobs
-
-    def close(self) -> list[Job]:
-        """Write every job submitted, stop, and return those not yet returned by
-        :meth:`written`; raise the writer's error if any (jobs after it are dropped)."""
-        self._jobs.put(None)
+    def close(self) -> None:
+        """Index everything committed, then stop; re-raise the indexer's error if any."""
+        self._requests.put(False)
         self._thread.join()
-        self._raise()
-        return self.written()
-
-    def _raise(self) -> None:
         if self._error is not None:
             raise self._error
 
     def _run(self) -> None:
-        connection = None
         try:
             connection = self._connect()
-            while (job := self._jobs.get()) is not None:
-                _write_and_commit(connection, self._write, job)
-                self._written.put(job)
-        except BaseException as exc:  # handed to the caller by submit() or close()
+        except BaseException as exc:  # reported by close()
             self._error = exc
-            while self._jobs.get() is not None:  # let submit() and close() return
-                pass
+            return
+        try:
+            more = True
+            while more:
+                more = self._requests.get()
+                while more and not self._requests.empty():  # catch up in one flush
+                    more = self._requests.get()
+                with self._lock:
+                    _flush(connection)
+        except BaseException as exc:  # reported by close()
+            self._error = exc
         finally:
-            if connection is not None:
-                connection.close()
+            connection.close()
 
 
-def _write_and_commit(connection: Any, write: Callable[[Any, Job], None], job: Job) -> None:
-    """One write transaction, taken at once (BEGIN IMMEDIATE: in WAL mode a read that
-    turns into a write fails at once, instead of waiting, when another commit came first)."""
+def _flush(connection: Any) -> None:
+    """One write transaction, taken at once (BEGIN IMMEDIATE: a read that turns into a
+    write cannot wait for the lock in WAL mode)."""
     cursor = connection.cursor()
     try:
         cursor.execute("BEGIN IMMEDIATE")
         try:
-            write(cursor, job)
             flush_pending(cursor)
         except BaseException:
             connection.rollback()

@@ -12,6 +12,7 @@ import gc
 import itertools
 import json
 import operator
+import threading
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -19,7 +20,12 @@ from typing import Any, Literal
 from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from dialer_app.db.bulk_load import CREATE_INDEXES, DROP_INDEXES, BackgroundWriter
+from dialer_app.db.bulk_load import (
+    CREATE_INDEXES,
+    DEFER_SEARCH_INDEX,
+    DROP_INDEXES,
+    BackgroundIndexer,
+)
 from dialer_app.db.models import (
     Account,
     Person,
@@ -233,14 +239,9 @@ def _import(
     rows = iter(people)
     with sessions() as session:
         index = _Index(session)
-    engine = sessions.kw.get("bind")
-    bulk = isinstance(engine, Engine) and _bulk_mode(total, index.stored_people)
     run = _Run(rows, batch_size, index, on_duplicate, _Ticker(progress, total))
-    with _indexes_dropped(engine if bulk else None):
-        if isinstance(engine, Engine) and bulk and on_duplicate != "update":
-            _write_in_background(engine, run)
-        else:
-            _write_in_sessions(sessions, run)
+    with _batch_sessions(sessions, _bulk_mode(total, index.stored_people)) as batch_session:
+        _write(run, batch_session)
     report = run.report
     if report.updated:  # someone named twice in the file (created, then updated): once
         report.person_ids = list(dict.fromkeys(report.person_ids))
@@ -264,7 +265,7 @@ class _Ticker:
 
 @dataclass
 class _Run:
-    """One import's input, duplicate index and report, handed to how it writes."""
+    """One import's input, duplicate index and report."""
 
     rows: Iterator[ImportedPerson | RowProblem]
     batch_size: int
@@ -280,7 +281,6 @@ class _Run:
     def add(self, counts: _Counts) -> None:
         """Count a committed batch in the report (its new people have ids by now)."""
         self.index.settle(counts.new)
-        counts.new.clear()  # the parsed rows can go
         self.report.created += counts.created
         self.report.updated += counts.updated
         self.report.skipped += counts.skipped
@@ -288,61 +288,55 @@ class _Run:
         self.report.person_ids.extend(counts.person_ids)
 
 
-def _write_in_sessions(sessions: sessionmaker[Session], run: _Run) -> None:
-    """Each batch sorted and written in one session, committed before the next is parsed
-    (any mode; updates need the session as they go)."""
-    index, report = run.index, run.report
+BatchSession = Callable[[], contextlib.AbstractContextManager[Session]]
+
+
+def _write(run: _Run, batch_session: BatchSession) -> None:
+    """Each batch in one transaction, committed before the next one is parsed. Without
+    updates, a batch is sorted into new people and duplicates before its session opens:
+    that needs no database, so a bulk import's indexer works meanwhile."""
+    updating = run.on_duplicate == "update"
     for batch in run.batches():
         counts = _Counts()
-        with sessions() as session:
-            loaded = _load_matches(session, index, batch) if run.on_duplicate == "update" else []
-            for item in batch:
-                if isinstance(item, RowProblem):
-                    counts.problems.append(item)
-                else:
-                    _import_one(session, index, item, run.on_duplicate, counts)
-                if not run.ticker.tick():
-                    report.cancelled = True
-                    session.rollback()
-                    break
-            else:
-                counts.person_ids += _insert_new(session, index, counts.new)
-                session.commit()
-            del loaded
-        if report.cancelled:
-            # The index may now name rows that were rolled back; it is not used again.
+        if not updating and not _sort_batch(run, batch, counts):
             return
+        with batch_session() as session:
+            if updating and not _update_batch(session, run, batch, counts):
+                session.rollback()
+                return
+            counts.person_ids += _insert_new(session, run.index, counts.new)
+            session.commit()
         run.add(counts)
 
 
-def _write_in_background(engine: Engine, run: _Run) -> None:
-    """Bulk mode without updates: sorting a batch into new and duplicate people needs no
-    database, so each sorted batch goes to a :class:`BackgroundWriter` while the next one
-    is parsed. On cancel or error the batches handed over are still written (they are as
-    good as saved: every row of them was done); the one being sorted is dropped."""
-    stamp = _timestamp(engine.dialect)
+def _sort_batch(run: _Run, batch: Sequence[ImportedPerson | RowProblem], counts: _Counts) -> bool:
+    """Skip and create modes: hold new people, count duplicates; False when cancelled."""
+    for item in batch:
+        if isinstance(item, RowProblem):
+            counts.problems.append(item)
+        else:
+            _sort_one(run.index, item, run.on_duplicate, counts)
+        if not run.ticker.tick():
+            run.report.cancelled = True  # the index may now name people never inserted:
+            return False  # it is not used again
+    return True
 
-    def write(cursor: Any, counts: _Counts) -> None:
-        counts.person_ids += _insert_rows(cursor, run.index, counts.new, stamp)
 
-    writer = BackgroundWriter(engine.raw_connection, write)
-    try:
-        for batch in run.batches():
-            counts = _Counts()
-            for item in batch:
-                if isinstance(item, RowProblem):
-                    counts.problems.append(item)
-                else:
-                    _sort_one(run.index, item, run.on_duplicate, counts)
-                if not run.ticker.tick():
-                    run.report.cancelled = True
-                    return
-            writer.submit(counts)
-            for written in writer.written():
-                run.add(written)
-    finally:
-        for written in writer.close():
-            run.add(written)
+def _update_batch(
+    session: Session, run: _Run, batch: Sequence[ImportedPerson | RowProblem], counts: _Counts
+) -> bool:
+    """Update mode, in the batch's session; False when cancelled (the caller rolls back)."""
+    loaded = _load_matches(session, run.index, batch)  # held: the session only weakly refers
+    for item in batch:
+        if isinstance(item, RowProblem):
+            counts.problems.append(item)
+        else:
+            _import_one(session, run.index, item, run.on_duplicate, counts)
+        if not run.ticker.tick():
+            run.report.cancelled = True
+            return False
+    del loaded
+    return True
 
 
 def _bulk_mode(total: int, stored_people: int) -> bool:
@@ -352,19 +346,44 @@ def _bulk_mode(total: int, stored_people: int) -> bool:
 
 
 @contextlib.contextmanager
-def _indexes_dropped(engine: Engine | None) -> Iterator[None]:
-    """Without the random-order indexes while the rows go in, with them again whatever
-    happens (``bulk_load.restore_indexes`` covers a killed process)."""
-    if engine is None:
-        yield
+def _batch_sessions(sessions: sessionmaker[Session], bulk: bool) -> Iterator[BatchSession]:
+    """How each batch gets its session. In bulk mode (and when the sessions are bound to
+    an engine): on one connection of the import's, under the lock it shares with the
+    background indexer, with the random-order indexes dropped until the end; whatever
+    happens, indexes and search index are whole again when this returns."""
+    engine = sessions.kw.get("bind")
+    if not bulk or not isinstance(engine, Engine):
+        yield sessions
         return
+    lock = threading.Lock()
     with engine.connect() as connection:
-        _execute_and_commit(connection, DROP_INDEXES)
-    try:
-        yield
-    finally:
-        with engine.connect() as connection:
-            _execute_and_commit(connection, CREATE_INDEXES)
+        connection.info[DEFER_SEARCH_INDEX] = True
+        # the indexer's commits checkpoint the WAL, overlapping the parsing too
+        connection.exec_driver_sql("PRAGMA wal_autocheckpoint=0")
+        try:
+            _execute_and_commit(connection, DROP_INDEXES)
+            indexer = BackgroundIndexer(engine.raw_connection, lock)
+
+            @contextlib.contextmanager
+            def batch_session() -> Iterator[Session]:
+                with lock, sessions(bind=connection) as session:
+                    yield session
+                indexer.request()  # index this batch while the next one is parsed
+
+            try:
+                yield batch_session
+            finally:
+                try:
+                    indexer.close()
+                finally:
+                    _execute_and_commit(connection, CREATE_INDEXES)
+        finally:
+            connection.info.pop(DEFER_SEARCH_INDEX, None)
+            connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint={_AUTOCHECKPOINT}")
+
+
+_AUTOCHECKPOINT = 1000
+"""SQLite's default, which the app's connections keep."""
 
 
 def _execute_and_commit(connection: Connection, statements: Sequence[str]) -> None:
