@@ -143,7 +143,7 @@ def read_csv(data: bytes) -> CsvTable:
     numbered = [
         (i + 1, cells, broken)
         for i, (cells, broken) in enumerate(records)
-        if any(cell.strip() for cell in cells)
+        if "".join(cells).strip()  # any cell not blank (one C call, not one per cell)
     ]
     if not numbered:
         raise CsvError("The file is empty.")
@@ -535,9 +535,15 @@ def _collect(row: Sequence[str], columns: _Columns) -> _Cells:
     cells = _Cells()
     width = len(row)
     for index, target, custom_name in columns:
-        cell = clean_pasted_text(row[index]) if index < width else ""
+        if index >= width:
+            continue
+        cell = row[index].strip()
         if not cell:
             continue
+        if cell[0] == "=" or "\u00a0" in cell or cell.find(":", 0, 8) >= 0:
+            cell = clean_pasted_text(cell)  # the rare cell it changes (a call per cell costs)
+            if not cell:
+                continue
         if target in PHONE_TARGETS:
             cells.phones.append((target, cell))
         elif custom_name:
@@ -583,7 +589,7 @@ def _email(cell: str | None) -> str | None:
 def _phones(
     cells: Sequence[tuple[Target, str]], extension_cell: str | None, region: str
 ) -> tuple[ImportedPhone, ...]:
-    extension_column = digits_only(extension_cell or "") or None
+    extension_column = (digits_only(extension_cell) or None) if extension_cell else None
     if extension_cell and not extension_column:
         raise _Invalid(f"“{extension_cell}” is not an extension: use digits only.")
     phones: list[ImportedPhone] = []

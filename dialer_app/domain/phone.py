@@ -220,15 +220,22 @@ def _is_valid_national(national: str, region: str) -> bool:
     general pattern and any type's pattern (with its lengths) must match. Its own version
     runs the same checks through several layers of calls, four times slower."""
     general, types = _national_patterns(region)
-    return _matches(national, general) and any(_matches(national, d) for d in types)
+    size = len(national)
+    if not _matches(national, size, *general):
+        return False
+    for lengths, pattern in types:  # noqa: SIM110 (a loop: any() costs a generator a number)
+        if _matches(national, size, lengths, pattern):
+            return True
+    return False
 
 
 _Desc = tuple[frozenset[int], "re.Pattern[str] | None"]
 
 
-def _matches(national: str, desc: _Desc) -> bool:
-    lengths, pattern = desc
-    if lengths and len(national) not in lengths:
+def _matches(
+    national: str, size: int, lengths: frozenset[int], pattern: re.Pattern[str] | None
+) -> bool:
+    if lengths and size not in lengths:
         return False
     return pattern is not None and pattern.fullmatch(national) is not None
 
