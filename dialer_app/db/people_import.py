@@ -107,11 +107,12 @@ class _Index:
         self.stored_people = session.scalar(select(func.count(Person.id))) or 0
 
     def match(self, person: ImportedPerson) -> int | _NewPerson | None:
-        if person.email and person.email.lower() in self.emails:
-            return self.emails[person.email.lower()]
+        if person.email and (ref := self.emails.get(person.email.lower())) is not None:
+            return ref
+        numbers = self.numbers
         for phone in person.phones:
-            if phone.e164 in self.numbers:
-                return self.numbers[phone.e164]
+            if (ref := numbers.get(phone.e164)) is not None:
+                return ref
         return None
 
     def remember(self, ref: int, email: str | None, numbers: Iterable[str]) -> None:
@@ -122,23 +123,25 @@ class _Index:
 
     def hold(self, person: _NewPerson) -> _NewPerson:
         """Point the person's unclaimed email and numbers at them until they get an id."""
-        imported = person.imported
-        keys: list[tuple[dict[str, int | _NewPerson], str]] = []
-        if imported.email and imported.email.lower() not in self.emails:
-            keys.append((self.emails, imported.email.lower()))
-        keys += [(self.numbers, p.e164) for p in imported.phones if p.e164 not in self.numbers]
-        for table, key in keys:
-            table[key] = person
-        person.keys.extend(keys)
+        imported, keys = person.imported, person.keys
+        if imported.email and (email := imported.email.lower()) not in self.emails:
+            self.emails[email] = person
+            keys.append((self.emails, email))
+        numbers = self.numbers
+        for phone in imported.phones:  # distinct numbers (csv_import drops repeats)
+            if phone.e164 not in numbers:
+                numbers[phone.e164] = person
+                keys.append((numbers, phone.e164))
         return person
 
     def settle(self, new: Sequence[_NewPerson]) -> None:
         """After the batch's people are inserted: refer to them by id from now on."""
         for person in new:
-            assert person.id is not None
+            person_id = person.id
+            assert person_id is not None
             for table, key in person.keys:
                 if table.get(key) is person:
-                    table[key] = person.id
+                    table[key] = person_id
 
     def account_id(self, session: Session, name: str) -> int:
         """The id of the account called ``name`` (any case), created if new."""
