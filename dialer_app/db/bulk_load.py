@@ -21,6 +21,7 @@ Once the rows are parsed, two costs dominate a 100,000-person import:
 
 from __future__ import annotations
 
+import logging
 import queue
 import sqlite3
 import threading
@@ -28,6 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from dialer_app.db.search_index import flush_pending
+
+log = logging.getLogger(__name__)
 
 DEFER_SEARCH_INDEX = "dialer_app.defer_search_index"
 """Key in a connection's ``info``: while set, its commits leave the search index to the
@@ -50,7 +53,7 @@ DROP_INDEXES = tuple(f"DROP INDEX IF EXISTS {name}" for name in BULK_INDEXES)
 CREATE_INDEXES = tuple(BULK_INDEXES.values())
 
 
-def restore_indexes(database: Path) -> bool:
+def restore_indexes(database: Path, *, busy_timeout_ms: int = 5000) -> bool:
     """At start-up: build any index a bulk import dropped and could not rebuild (the app
     was killed mid-import). True when something was built. A cheap read otherwise."""
     connection = sqlite3.connect(database, isolation_level=None)
@@ -62,11 +65,15 @@ def restore_indexes(database: Path) -> bool:
         missing = [name for name in BULK_INDEXES if name not in names]
         if not missing:
             return False
-        connection.execute("PRAGMA busy_timeout=5000")
-        connection.execute("BEGIN IMMEDIATE")
-        for statement in CREATE_INDEXES:
-            connection.execute(statement)
-        connection.execute("COMMIT")
+        connection.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            for statement in CREATE_INDEXES:
+                connection.execute(statement)
+            connection.execute("COMMIT")
+        except sqlite3.OperationalError as exc:  # another copy of the app busy importing:
+            log.warning("indexes %s not restored yet: %s", missing, exc)  # it builds them
+            return False
         return True
     finally:
         connection.close()

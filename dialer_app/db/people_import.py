@@ -3,6 +3,9 @@
 Idempotent by design: a row that matches someone already stored (same email, or any
 same E.164 number) is skipped or updated field by field, and a field is only assigned
 when its value differs, so re-importing a file leaves ``updated_at`` (and sync) alone.
+
+A large import into a small table runs in bulk mode (``bulk_load.py``): random-order
+indexes rebuilt at the end, the search index written by a background thread.
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import json
+import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -353,3 +354,17 @@ def test_indexes_a_killed_bulk_import_dropped_are_built_on_start(context: AppCon
     assert restore_indexes(context.database.path)
     assert schema(context.database.sessions) == before
     assert not restore_indexes(context.database.path)
+
+
+def test_indexes_are_left_to_an_import_in_progress(context: AppContext) -> None:
+    with context.database.sessions() as session:
+        for name in BULK_INDEXES:
+            session.execute(text(f"DROP INDEX {name}"))
+        session.commit()
+    writer = sqlite3.connect(context.database.path, isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")  # another copy of the app, writing a batch
+        assert not restore_indexes(context.database.path, busy_timeout_ms=50)
+    finally:
+        writer.close()
+    assert restore_indexes(context.database.path)
