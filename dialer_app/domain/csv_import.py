@@ -140,23 +140,39 @@ def read_csv(data: bytes) -> CsvTable:
         records = _split_records(text, delimiter)
     except csv.Error as exc:
         raise CsvError(f"The file is not a valid CSV table: {exc}.") from exc
-    numbered = [
-        (i + 1, cells, broken)
-        for i, (cells, broken) in enumerate(records)
-        if "".join(cells).strip()  # any cell not blank (one C call, not one per cell)
-    ]
-    if not numbered:
+    header, rows, numbers, malformed = _number_rows(records)
+    if header is None:
         raise CsvError("The file is empty.")
-    (_, header, _), *body = numbered
-    headers = tuple(cell.strip() for cell in header)
     return CsvTable(
-        headers=headers,
-        rows=tuple(tuple(row) for _, row, _ in body),
+        headers=tuple(cell.strip() for cell in header),
+        rows=tuple(rows),
         encoding=encoding,
         delimiter=delimiter,
-        row_numbers=tuple(number for number, _, _ in body),
-        malformed=frozenset(index for index, (_, _, broken) in enumerate(body) if broken),
+        row_numbers=tuple(numbers),
+        malformed=frozenset(malformed),
     )
+
+
+def _number_rows(
+    records: list[tuple[list[str], bool]],
+) -> tuple[list[str] | None, list[tuple[str, ...]], list[int], list[int]]:
+    """The header, the data rows, their spreadsheet row numbers and the indexes of the
+    malformed ones, blank records dropped: one pass (a 100,000-row file took four)."""
+    header: list[str] | None = None
+    rows: list[tuple[str, ...]] = []
+    numbers: list[int] = []
+    malformed: list[int] = []
+    for number, (cells, broken) in enumerate(records, start=1):
+        if not "".join(cells).strip():  # every cell blank (one C call, not one per cell)
+            continue
+        if header is None:
+            header = cells
+            continue
+        if broken:
+            malformed.append(len(rows))
+        rows.append(tuple(cells))
+        numbers.append(number)
+    return header, rows, numbers, malformed
 
 
 def _split_records(text: str, delimiter: str) -> list[tuple[list[str], bool]]:
