@@ -54,8 +54,10 @@ CREATE_INDEXES = tuple(BULK_INDEXES.values())
 
 
 def restore_indexes(database: Path, *, busy_timeout_ms: int = 5000) -> bool:
-    """At start-up: build any index a bulk import dropped and could not rebuild (the app
-    was killed mid-import). True when something was built. A cheap read otherwise."""
+    """At start-up, after an import killed in bulk mode: build the indexes it dropped, and
+    index the people it committed but the search index had not caught up with (else they
+    would be found only after the next commit). True when there was anything to do; one
+    cheap read otherwise."""
     connection = sqlite3.connect(database, isolation_level=None)
     try:
         names = {
@@ -70,6 +72,7 @@ def restore_indexes(database: Path, *, busy_timeout_ms: int = 5000) -> bool:
             connection.execute("BEGIN IMMEDIATE")
             for statement in CREATE_INDEXES:
                 connection.execute(statement)
+            flush_pending(connection.cursor())
             connection.execute("COMMIT")
         except sqlite3.OperationalError as exc:  # another copy of the app busy importing:
             log.warning("indexes %s not restored yet: %s", missing, exc)  # it builds them

@@ -495,55 +495,52 @@ def _insert_sql(table: str, columns: Sequence[str]) -> str:
 
 
 def _insert_new(session: Session, index: _Index, new: Sequence[_NewPerson]) -> list[int]:
-    """:func:`_insert_rows` in the session's transaction."""
-    if not new:
-        return []
-    connection = session.connection()
-    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        return _insert_rows(cursor, index, new, _timestamp(connection.dialect))
-    finally:
-        cursor.close()
-
-
-def _insert_rows(cursor: Any, index: _Index, new: Sequence[_NewPerson], stamp: str) -> list[int]:
     """Insert the batch's new people, numbers and accounts with one executemany per table.
 
-    Straight to the driver: SQLAlchemy's per-row parameter handling costs more than
-    SQLite's insert. Values mirror the models' defaults (the integration tests read the
-    rows back through the ORM). Ids are assigned here, after the largest stored one, so
-    numbers can refer to their person without a round trip; they are returned.
+    Straight to the driver, in the session's transaction: SQLAlchemy's per-row parameter
+    handling costs more than SQLite's insert. Values mirror the models' defaults (the
+    integration tests read the rows back through the ORM). Ids are assigned here, after
+    the largest stored one, so numbers can refer to their person without a round trip;
+    they are returned.
     """
     if not new:
         return []
-    first_id = (cursor.execute("SELECT max(id) FROM people").fetchone()[0] or 0) + 1
-    account_ids = _insert_accounts(cursor, index, new, stamp)
-    people: list[tuple[object, ...]] = []
-    numbers: list[tuple[object, ...]] = []
-    uuids = iter(new_uuids(len(new) + sum(len(p.imported.phones) for p in new)))
-    for offset, person in enumerate(new):
-        person.id = first_id + offset
-        imported = person.imported
-        custom = json.dumps(imported.custom, ensure_ascii=False) if imported.custom else "{}"
-        people.append(
-            (
-                person.id,
-                next(uuids),
-                stamp,
-                stamp,
-                imported.first_name,
-                imported.last_name,
-                imported.email,
-                account_ids.get(imported.account.lower()) if imported.account else None,
-                False,
-                custom,
-                *_text_fields(imported),
+    connection = session.connection()
+    stamp = _timestamp(connection.dialect)
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        first_id = (cursor.execute("SELECT max(id) FROM people").fetchone()[0] or 0) + 1
+        account_ids = _insert_accounts(cursor, index, new, stamp)
+        people: list[tuple[object, ...]] = []
+        numbers: list[tuple[object, ...]] = []
+        uuids = iter(new_uuids(len(new) + sum(len(p.imported.phones) for p in new)))
+        for offset, person in enumerate(new):
+            person.id = first_id + offset
+            imported = person.imported
+            custom = json.dumps(imported.custom, ensure_ascii=False) if imported.custom else "{}"
+            people.append(
+                (
+                    person.id,
+                    next(uuids),
+                    stamp,
+                    stamp,
+                    imported.first_name,
+                    imported.last_name,
+                    imported.email,
+                    account_ids.get(imported.account.lower()) if imported.account else None,
+                    False,
+                    custom,
+                    *_text_fields(imported),
+                )
             )
-        )
-        for position, phone in enumerate(imported.phones):
-            numbers.append((next(uuids), stamp, stamp, person.id, *_phone_values(phone, position)))
-    cursor.executemany(_insert_sql("people", _PERSON_COLUMNS), people)
-    cursor.executemany(_insert_sql("phone_numbers", _NUMBER_COLUMNS), numbers)
+            for position, phone in enumerate(imported.phones):
+                numbers.append(
+                    (next(uuids), stamp, stamp, person.id, *_phone_values(phone, position))
+                )
+        cursor.executemany(_insert_sql("people", _PERSON_COLUMNS), people)
+        cursor.executemany(_insert_sql("phone_numbers", _NUMBER_COLUMNS), numbers)
+    finally:
+        cursor.close()
     return list(range(first_id, first_id + len(new)))
 
 
