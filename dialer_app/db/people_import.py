@@ -157,7 +157,7 @@ class _Index:
         return self.accounts[key]
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class _NewPerson:
     """A person to insert with the batch, and the index keys that point at it."""
 

@@ -84,7 +84,7 @@ UNCLOSED_QUOTE = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: made 200,000 times by a 100k-row import
 class ImportedPhone:
     kind: str
     """``office``, ``mobile`` or ``home`` (the values of db.models.PhoneKind)."""
@@ -93,7 +93,7 @@ class ImportedPhone:
     original: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ImportedPerson:
     """One valid row, normalised; empty optional fields are None."""
 
