@@ -11,6 +11,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dialer_app.db.bulk_load import restore_indexes
 from dialer_app.db.calls_reader import CallsReader
 from dialer_app.db.migrate import stored_revision, upgrade_database
 from dialer_app.db.people_reader import PeopleReader
@@ -71,6 +72,7 @@ def open_database(path: Path) -> Database:
     path.parent.mkdir(parents=True, exist_ok=True)
     before = stored_revision(path)
     revision = upgrade_database(path)
+    restore_indexes(path)  # after an import that was killed in bulk mode
     database = Database(path, revision, created=before is None)
     if before != revision:
         from dialer_app.db.team_defaults import ensure_team_defaults

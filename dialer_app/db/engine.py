@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from dialer_app.db.bulk_load import DEFER_SEARCH_INDEX
 from dialer_app.db.search_index import flush_pending
 
 
@@ -25,7 +26,10 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _index_before_commit(connection: Connection) -> None:
-    """Every commit leaves the people search index current (see search_index.py)."""
+    """Every commit leaves the people search index current (see search_index.py), but a
+    bulk import's: its background indexer catches up (bulk_load.py)."""
+    if connection.info.get(DEFER_SEARCH_INDEX):
+        return
     cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         flush_pending(cursor)

@@ -46,19 +46,24 @@ def new_uuid() -> str:
 
 
 def new_uuids(count: int) -> list[str]:
-    """``count`` version 7 UUIDs at once (bulk imports: one clock read, one urandom call)."""
-    head = (time.time_ns() // 1_000_000 & 0xFFFF_FFFF_FFFF) << 80 | 0x7 << 76  # time, version
-    randoms = os.urandom(10 * count)
-    uuids = []
-    for start in range(0, 10 * count, 10):
-        random = int.from_bytes(randoms[start : start + 10], "big")
-        value = head | (random >> 62 & 0xFFF) << 64 | 0b10 << 62 | random & _LOW_62_BITS
-        text = f"{value:032x}"
-        uuids.append(f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}")
-    return uuids
+    """``count`` version 7 UUIDs at once (bulk imports: one clock read, one urandom call).
+
+    Built as text from the random bytes' hex (three times faster than an int per UUID):
+    each takes 20 hex digits, 74 bits of them (the variant digit keeps two of its four).
+    """
+    millis = f"{time.time_ns() // 1_000_000 & 0xFFFF_FFFF_FFFF:012x}"
+    head = f"{millis[:8]}-{millis[8:]}-7"  # time, version
+    randoms = os.urandom(10 * count).hex()
+    variant = _VARIANT_DIGIT
+    return [
+        f"{head}{randoms[i : i + 3]}-{variant[randoms[i + 3]]}{randoms[i + 4 : i + 7]}"
+        f"-{randoms[i + 7 : i + 19]}"
+        for i in range(0, 20 * count, 20)
+    ]
 
 
-_LOW_62_BITS = (1 << 62) - 1
+_VARIANT_DIGIT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
+"""A random hex digit -> the RFC 9562 variant digit (binary 10xx) with its two low bits."""
 
 
 def utc_now() -> datetime:

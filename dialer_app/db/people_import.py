@@ -3,6 +3,9 @@
 Idempotent by design: a row that matches someone already stored (same email, or any
 same E.164 number) is skipped or updated field by field, and a field is only assigned
 when its value differs, so re-importing a file leaves ``updated_at`` (and sync) alone.
+
+A large import into a small table runs in bulk mode (``bulk_load.py``): random-order
+indexes rebuilt at the end, the search index written by a background thread.
 """
 
 from __future__ import annotations
@@ -12,13 +15,20 @@ import gc
 import itertools
 import json
 import operator
+import threading
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
+from dialer_app.db.bulk_load import (
+    CREATE_INDEXES,
+    DEFER_SEARCH_INDEX,
+    DROP_INDEXES,
+    BackgroundIndexer,
+)
 from dialer_app.db.models import (
     Account,
     Person,
@@ -40,6 +50,8 @@ from dialer_app.domain.csv_import import (
 OnDuplicate = Literal["skip", "update", "create"]
 Progress = Callable[[int, int], bool]
 BATCH_SIZE = 5000
+BULK_MIN_ROWS = 10_000
+"""Smaller imports never take bulk mode (see ``_bulk_mode``)."""
 
 _TEXT_FIELDS = ("title", "time_zone", "city", "state", "country", "crm_id")
 _text_fields = operator.attrgetter(*_TEXT_FIELDS)
@@ -95,13 +107,15 @@ class _Index:
         self.accounts: dict[str, int] = {}
         for account_id, name in session.execute(select(Account.id, Account.name)):
             self.accounts.setdefault(name.lower(), account_id)
+        self.stored_people = session.scalar(select(func.count(Person.id))) or 0
 
     def match(self, person: ImportedPerson) -> int | _NewPerson | None:
-        if person.email and person.email.lower() in self.emails:
-            return self.emails[person.email.lower()]
+        if person.email and (ref := self.emails.get(person.email.lower())) is not None:
+            return ref
+        numbers = self.numbers
         for phone in person.phones:
-            if phone.e164 in self.numbers:
-                return self.numbers[phone.e164]
+            if (ref := numbers.get(phone.e164)) is not None:
+                return ref
         return None
 
     def remember(self, ref: int, email: str | None, numbers: Iterable[str]) -> None:
@@ -112,23 +126,25 @@ class _Index:
 
     def hold(self, person: _NewPerson) -> _NewPerson:
         """Point the person's unclaimed email and numbers at them until they get an id."""
-        imported = person.imported
-        keys: list[tuple[dict[str, int | _NewPerson], str]] = []
-        if imported.email and imported.email.lower() not in self.emails:
-            keys.append((self.emails, imported.email.lower()))
-        keys += [(self.numbers, p.e164) for p in imported.phones if p.e164 not in self.numbers]
-        for table, key in keys:
-            table[key] = person
-        person.keys.extend(keys)
+        imported, keys = person.imported, person.keys
+        if imported.email and (email := imported.email.lower()) not in self.emails:
+            self.emails[email] = person
+            keys.append((self.emails, email))
+        numbers = self.numbers
+        for phone in imported.phones:  # distinct numbers (csv_import drops repeats)
+            if phone.e164 not in numbers:
+                numbers[phone.e164] = person
+                keys.append((numbers, phone.e164))
         return person
 
     def settle(self, new: Sequence[_NewPerson]) -> None:
         """After the batch's people are inserted: refer to them by id from now on."""
         for person in new:
-            assert person.id is not None
+            person_id = person.id
+            assert person_id is not None
             for table, key in person.keys:
                 if table.get(key) is person:
-                    table[key] = person.id
+                    table[key] = person_id
 
     def account_id(self, session: Session, name: str) -> int:
         """The id of the account called ``name`` (any case), created if new."""
@@ -141,7 +157,7 @@ class _Index:
         return self.accounts[key]
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class _NewPerson:
     """A person to insert with the batch, and the index keys that point at it."""
 
@@ -227,42 +243,160 @@ def _import(
     total: int,
 ) -> ImportReport:
     rows = iter(people)
-    report = ImportReport()
     with sessions() as session:
         index = _Index(session)
-    done = 0
-    while batch := list(itertools.islice(rows, batch_size)):
-        counts = _Counts()
-        with sessions() as session:
-            loaded = _load_matches(session, index, batch) if on_duplicate == "update" else []
-            for item in batch:
-                if isinstance(item, RowProblem):
-                    counts.problems.append(item)
-                else:
-                    _import_one(session, index, item, on_duplicate, counts)
-                done += 1
-                if progress is not None and not progress(done, total):
-                    report.cancelled = True
-                    session.rollback()
-                    break
-            else:
-                counts.person_ids += _insert_new(session, index, counts.new)
-                session.commit()
-                index.settle(counts.new)
-            del loaded
-        if report.cancelled:
-            # The index may now name rows that were rolled back; it is not used again.
-            break
-        report.created += counts.created
-        report.updated += counts.updated
-        report.skipped += counts.skipped
-        report.problems.extend(counts.problems)
-        report.person_ids.extend(counts.person_ids)
+    run = _Run(rows, batch_size, index, on_duplicate, _Ticker(progress, total))
+    with _batch_sessions(sessions, _bulk_mode(total, index.stored_people)) as batch_session:
+        _write(run, batch_session)
+    report = run.report
     if report.updated:  # someone named twice in the file (created, then updated): once
         report.person_ids = list(dict.fromkeys(report.person_ids))
     if report.cancelled and isinstance(rows, Generator):
         rows.close()  # stop parsing what will not be imported (worker processes included)
     return report
+
+
+class _Ticker:
+    """Counts rows done for the progress callback; ``tick`` is False once it cancels."""
+
+    def __init__(self, progress: Progress | None, total: int) -> None:
+        self._progress = progress
+        self._total = total
+        self._done = 0
+
+    def tick(self) -> bool:
+        self._done += 1
+        return self._progress is None or self._progress(self._done, self._total)
+
+
+@dataclass
+class _Run:
+    """One import's input, duplicate index and report."""
+
+    rows: Iterator[ImportedPerson | RowProblem]
+    batch_size: int
+    index: _Index
+    on_duplicate: OnDuplicate
+    ticker: _Ticker
+    report: ImportReport = field(default_factory=ImportReport)
+
+    def batches(self) -> Iterator[list[ImportedPerson | RowProblem]]:
+        while batch := list(itertools.islice(self.rows, self.batch_size)):
+            yield batch
+
+    def add(self, counts: _Counts) -> None:
+        """Count a committed batch in the report (its new people have ids by now)."""
+        self.index.settle(counts.new)
+        self.report.created += counts.created
+        self.report.updated += counts.updated
+        self.report.skipped += counts.skipped
+        self.report.problems.extend(counts.problems)
+        self.report.person_ids.extend(counts.person_ids)
+
+
+BatchSession = Callable[[], contextlib.AbstractContextManager[Session]]
+
+
+def _write(run: _Run, batch_session: BatchSession) -> None:
+    """Each batch in one transaction, committed before the next one is parsed. Without
+    updates, a batch is sorted into new people and duplicates before its session opens:
+    that needs no database, so a bulk import's indexer works meanwhile."""
+    updating = run.on_duplicate == "update"
+    for batch in run.batches():
+        counts = _Counts()
+        if not updating and not _sort_batch(run, batch, counts):
+            return
+        with batch_session() as session:
+            if updating and not _update_batch(session, run, batch, counts):
+                session.rollback()
+                return
+            counts.person_ids += _insert_new(session, run.index, counts.new)
+            session.commit()
+        run.add(counts)
+
+
+def _sort_batch(run: _Run, batch: Sequence[ImportedPerson | RowProblem], counts: _Counts) -> bool:
+    """Skip and create modes: hold new people, count duplicates; False when cancelled."""
+    for item in batch:
+        if isinstance(item, RowProblem):
+            counts.problems.append(item)
+        else:
+            _sort_one(run.index, item, run.on_duplicate, counts)
+        if not run.ticker.tick():
+            run.report.cancelled = True  # the index may now name people never inserted:
+            return False  # it is not used again
+    return True
+
+
+def _update_batch(
+    session: Session, run: _Run, batch: Sequence[ImportedPerson | RowProblem], counts: _Counts
+) -> bool:
+    """Update mode, in the batch's session; False when cancelled (the caller rolls back)."""
+    loaded = _load_matches(session, run.index, batch)  # held: the session only weakly refers
+    for item in batch:
+        if isinstance(item, RowProblem):
+            counts.problems.append(item)
+        else:
+            _import_one(session, run.index, item, run.on_duplicate, counts)
+        if not run.ticker.tick():
+            run.report.cancelled = True
+            return False
+    del loaded
+    return True
+
+
+def _bulk_mode(total: int, stored_people: int) -> bool:
+    """Whether rebuilding the dropped indexes costs less than keeping them (bulk_load.py):
+    when the file has at least as many rows as the table has people. (Importing the same
+    file again rebuilds them for nothing: a fraction of a second, against seconds saved.)"""
+    return total >= BULK_MIN_ROWS and total >= stored_people
+
+
+@contextlib.contextmanager
+def _batch_sessions(sessions: sessionmaker[Session], bulk: bool) -> Iterator[BatchSession]:
+    """How each batch gets its session. In bulk mode (and when the sessions are bound to
+    an engine): on one connection of the import's, under the lock it shares with the
+    background indexer, with the random-order indexes dropped until the end; whatever
+    happens, indexes and search index are whole again when this returns."""
+    engine = sessions.kw.get("bind")
+    if not bulk or not isinstance(engine, Engine):
+        yield sessions
+        return
+    lock = threading.Lock()
+    with engine.connect() as connection:
+        connection.info[DEFER_SEARCH_INDEX] = True
+        # the indexer's commits checkpoint the WAL, overlapping the parsing too
+        connection.exec_driver_sql("PRAGMA wal_autocheckpoint=0")
+        try:
+            _execute_and_commit(connection, DROP_INDEXES)
+            indexer = BackgroundIndexer(engine.raw_connection, lock)
+
+            @contextlib.contextmanager
+            def batch_session() -> Iterator[Session]:
+                with lock, sessions(bind=connection) as session:
+                    yield session
+                indexer.request()  # index this batch while the next one is parsed
+
+            try:
+                yield batch_session
+            finally:
+                try:
+                    indexer.close()
+                finally:
+                    _execute_and_commit(connection, CREATE_INDEXES)
+        finally:
+            connection.info.pop(DEFER_SEARCH_INDEX, None)
+            connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint={_AUTOCHECKPOINT}")
+
+
+_AUTOCHECKPOINT = 1000
+"""SQLite's default, which the app's connections keep."""
+
+
+def _execute_and_commit(connection: Connection, statements: Sequence[str]) -> None:
+    for statement in statements:
+        connection.exec_driver_sql(statement)
+    connection.commit()
 
 
 def _load_matches(
@@ -280,6 +414,22 @@ def _load_matches(
     return list(session.scalars(query))
 
 
+def _sort_one(
+    index: _Index, imported: ImportedPerson, on_duplicate: OnDuplicate, counts: _Counts
+) -> int | _NewPerson | None:
+    """Hold a new person for the batch's insert or count a skipped duplicate (no database
+    needed); return the match to update instead (update mode only)."""
+    ref = None if on_duplicate == "create" else index.match(imported)
+    if ref is None:
+        counts.new.append(index.hold(_NewPerson(imported)))
+        counts.created += 1
+        return None
+    if on_duplicate == "skip":
+        counts.skipped += 1
+        return None
+    return ref
+
+
 def _import_one(
     session: Session,
     index: _Index,
@@ -287,13 +437,8 @@ def _import_one(
     on_duplicate: OnDuplicate,
     counts: _Counts,
 ) -> None:
-    ref = None if on_duplicate == "create" else index.match(imported)
+    ref = _sort_one(index, imported, on_duplicate, counts)
     if ref is None:
-        counts.new.append(index.hold(_NewPerson(imported)))
-        counts.created += 1
-        return
-    if on_duplicate == "skip":
-        counts.skipped += 1
         return
     if isinstance(ref, _NewPerson):  # the file names the same person twice: insert it now
         counts.person_ids += _insert_new(session, index, counts.new)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import json
+import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -9,6 +10,8 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from dialer_app.db import people_import
+from dialer_app.db.bulk_load import BULK_INDEXES, restore_indexes
 from dialer_app.db.models import Account, Person, PhoneNumber
 from dialer_app.db.people_import import import_people
 from dialer_app.domain.csv_import import (
@@ -31,6 +34,15 @@ Oliver,Bennett,oliver@uk.example,ACME LOGISTICS,="+44 20 7946 0018",,+44 7911 12
 Ava,Thompson,AVA.THOMPSON@acme-logistics.example,Acme Logistics,(404) 555-0100,204,,,
 Bad,Number,,,555,,,,
 """
+
+
+@pytest.fixture(autouse=True, params=["batched", "bulk"])
+def mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test here runs in both modes: bulk mode (bulk_load.py) must not change what
+    an import does, only how fast."""
+    if request.param == "bulk":
+        monkeypatch.setattr(people_import, "_bulk_mode", lambda _total, _stored: True)
+    return str(request.param)
 
 
 @pytest.fixture
@@ -271,3 +283,97 @@ def test_imported_people_are_in_the_search_index(sessions: sessionmaker[Session]
         ).all()
     assert people == [("Oliver Bennett", "Acme Logistics")]
     assert numbers == [("+442079460018",)]
+
+
+def schema(sessions: sessionmaker[Session]) -> list[tuple[str, str]]:
+    with sessions() as session:
+        rows = session.execute(text("SELECT name, sql FROM sqlite_master ORDER BY name"))
+        return [(str(name), str(sql)) for name, sql in rows]
+
+
+def search_counts(sessions: sessionmaker[Session]) -> tuple[int, int]:
+    """(people, numbers), each checked to be as many as their search index rows."""
+    with sessions() as session:
+
+        def count(table: str) -> int:
+            return int(session.scalar(text(f"SELECT count(*) FROM {table}")) or 0)
+
+        people, numbers = count("people"), count("phone_numbers")
+        assert count("people_search") == count("people_search_words") == people
+        assert count("people_search_numbers") == numbers
+        return people, numbers
+
+
+def bulk_csv(count: int) -> str:
+    lines = ["Name,Email,Phone"] + [
+        f"Person {i},p{i}@bulk.example,+1 212 555 {i:04d}" for i in range(count)
+    ]
+    return "\n".join(lines)
+
+
+def test_the_schema_and_search_index_are_whole_after_any_import(
+    sessions: sessionmaker[Session],
+) -> None:
+    before, (people, numbers) = schema(sessions), search_counts(sessions)
+    report = import_people(sessions, parsed(bulk_csv(50)), batch_size=7)
+    assert report.created == 50
+    assert schema(sessions) == before
+    assert search_counts(sessions) == (people + 50, numbers + 50)
+
+
+def test_a_cancelled_import_leaves_indexes_whole(sessions: sessionmaker[Session]) -> None:
+    before, (people, numbers) = schema(sessions), search_counts(sessions)
+    report = import_people(
+        sessions, parsed(bulk_csv(50)), batch_size=7, progress=lambda done, _total: done < 20
+    )
+    assert (report.cancelled, report.created) == (True, 14)  # two batches of 7
+    assert schema(sessions) == before
+    assert search_counts(sessions) == (people + 14, numbers + 14)
+
+
+def test_a_failed_import_leaves_indexes_whole(sessions: sessionmaker[Session]) -> None:
+    before, (people, numbers) = schema(sessions), search_counts(sessions)
+
+    def progress(done: int, _total: int) -> bool:
+        if done == 20:
+            raise RuntimeError("disk on fire")
+        return True
+
+    with pytest.raises(RuntimeError):
+        import_people(sessions, parsed(bulk_csv(50)), batch_size=7, progress=progress)
+    assert schema(sessions) == before
+    assert search_counts(sessions) == (people + 14, numbers + 14)
+
+
+def test_what_a_killed_bulk_import_left_undone_is_done_on_start(
+    context: AppContext, sessions: sessionmaker[Session]
+) -> None:
+    import_people(sessions, parsed())
+    before, counts = schema(sessions), search_counts(sessions)
+    # killed mid-import: indexes dropped, the last person committed but not yet searchable
+    killed = sqlite3.connect(context.database.path, isolation_level=None)
+    for name in BULK_INDEXES:
+        killed.execute(f"DROP INDEX {name}")
+    newest = killed.execute("SELECT max(id) FROM people").fetchone()[0]
+    killed.execute("DELETE FROM people_search WHERE rowid = ?", (newest,))
+    killed.execute("DELETE FROM people_search_words WHERE rowid = ?", (newest,))
+    killed.execute("UPDATE people_search_state SET people_upto = ?", (newest - 1,))
+    killed.close()
+    assert restore_indexes(context.database.path)
+    assert schema(sessions) == before
+    assert search_counts(sessions) == counts
+    assert not restore_indexes(context.database.path)
+
+
+def test_indexes_are_left_to_an_import_in_progress(context: AppContext) -> None:
+    with context.database.sessions() as session:
+        for name in BULK_INDEXES:
+            session.execute(text(f"DROP INDEX {name}"))
+        session.commit()
+    writer = sqlite3.connect(context.database.path, isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")  # another copy of the app, writing a batch
+        assert not restore_indexes(context.database.path, busy_timeout_ms=50)
+    finally:
+        writer.close()
+    assert restore_indexes(context.database.path)

@@ -11,7 +11,7 @@ def test_uuids_are_version_7_unique_and_in_creation_order() -> None:
     time.sleep(0.002)
     later = new_uuid()
     assert len(set(first)) == 2000
-    for text in (*first[:50], later):
+    for text in (*first, later):
         parsed = uuid.UUID(text)
         assert (parsed.version, parsed.variant) == (7, uuid.RFC_4122)
         assert str(parsed) == text
