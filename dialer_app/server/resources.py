@@ -76,6 +76,7 @@ RECORD_TYPES: tuple[RecordType, ...] = (
         "step completions",
         call_field="call_uuid",
     ),
+    RecordType("email", "emails", schemas.Email, Access.OWNED, "emails"),
     RecordType(
         "recording",
         "recordings",
@@ -99,6 +100,7 @@ TypeName = Literal[
     "team_setting",
     "call",
     "step_completion",
+    "email",
     "recording",
 ]
 
@@ -162,6 +164,11 @@ class StepCompletionUpsert(BaseModel):
     record: schemas.StepCompletion
 
 
+class EmailUpsert(BaseModel):
+    type: Literal["email"]
+    record: schemas.Email
+
+
 class RecordingUpsert(BaseModel):
     type: Literal["recording"]
     record: schemas.Recording
@@ -179,6 +186,7 @@ Upsert = Annotated[
     | TeamSettingUpsert
     | CallUpsert
     | StepCompletionUpsert
+    | EmailUpsert
     | RecordingUpsert,
     Field(discriminator="type"),
 ]

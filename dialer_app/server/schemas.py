@@ -243,6 +243,27 @@ class StepCompletion(SyncedRecord):
     notes: LongText = ""
 
 
+class Email(SyncedRecord):
+    """A cadence email a rep wrote (issue 9): its text, where it went and how sending went;
+    the rep's alone, like calls."""
+
+    person_uuid: UUID | None = None
+    membership_uuid: UUID | None = None
+    step_uuid: UUID | None = None
+    state: Literal["draft", "scheduled", "sending", "sent", "failed", "unknown"] = "draft"
+    to_address: Annotated[str, Field(max_length=320)] = ""
+    to_name: Name = ""
+    subject: LongText = ""
+    body: LongText = ""
+    scheduled_for: UtcTime | None = None
+    schedule_zone: Annotated[str, Field(max_length=64)] = ""
+    attempts: Annotated[int, Field(ge=0, le=10_000)] = 0
+    message_id: Annotated[str, Field(max_length=250)] = ""
+    sent_at: UtcTime | None = None
+    late: bool = False
+    error: LongText = ""
+
+
 class Recording(SyncedRecord):
     """A call recording's metadata; the WAV itself goes to ``/recordings/{uuid}/content``."""
 

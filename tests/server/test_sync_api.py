@@ -322,3 +322,28 @@ def test_step_completions_follow_their_calls_owner(server: Server) -> None:
         assert stored["status"] == "created"
         assert rep.get(f"/step-completions/{completion_uuid}").json()["success"] is True
         assert rep2.get(f"/step-completions/{completion_uuid}").status_code == 404
+
+
+def test_sent_emails_are_their_reps_alone_and_pushes_are_idempotent(server: Server) -> None:
+    email_uuid = new_uuid()
+    email = {
+        "uuid": email_uuid,
+        "updated_at": at(5),
+        "person_uuid": new_uuid(),
+        "state": "sent",
+        "to_address": "ava@example.com",
+        "subject": "Hello Ava",
+        "body": "Hi Ava, ...",
+        "message_id": "<1@example.com>",
+        "sent_at": at(5),
+        "late": True,
+    }
+    with server.client("rep") as rep, server.client("rep2") as rep2:
+        [first] = push(rep, [{"type": "email", "record": email}])
+        [again] = push(rep, [{"type": "email", "record": email}])
+        assert (first["status"], again["status"]) == ("created", "unchanged")
+        stored = rep.get(f"/emails/{email_uuid}").json()
+        assert (stored["state"], stored["late"]) == ("sent", True)
+        assert rep2.get(f"/emails/{email_uuid}").status_code == 404
+        bad = {**email, "uuid": new_uuid(), "state": "posted"}
+        assert rep.put(f"/emails/{bad['uuid']}", json=bad).status_code == 422
