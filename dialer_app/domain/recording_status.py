@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 RECORDING = "recording"
 READY = "ready"
@@ -116,3 +117,21 @@ def export_file_name(person_name: str, number: str, started_local: str) -> str:
     text = f"{who} {started_local}".replace(":", "-")
     cleaned = "".join(" " if ch in _UNSAFE or ord(ch) < 32 else ch for ch in text)
     return " ".join(cleaned.split()).strip(". ")[:120] + ".wav"
+
+
+RECORDING_PERIODS: tuple[tuple[str, int | None], ...] = (
+    ("Any time", None),
+    ("Today", 0),
+    ("Last 7 days", 7),
+    ("Last 30 days", 30),
+    ("Last 90 days", 90),
+)
+"""The Recordings page's date filter: a label and how many days back (0 = since midnight)."""
+
+
+def period_start(days: int | None, now: datetime) -> datetime | None:
+    """Where a period begins, in ``now``'s zone: local midnight ``days`` days ago (None: any)."""
+    if days is None:
+        return None
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    return midnight - timedelta(days=days)

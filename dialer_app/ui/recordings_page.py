@@ -7,12 +7,14 @@ count and one page of SQL (benchmarks/recordings.py). The player loads on the fi
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -24,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from dialer_app.db.recordings_reader import RecordingQuery, RecordingRow, RecordingsReader
-from dialer_app.domain.recording_status import clock
+from dialer_app.domain.recording_status import RECORDING_PERIODS, clock, period_start
 from dialer_app.ui.paged_model import PagedTableModel
 
 SEARCH_DELAY_MS = 250
@@ -126,8 +128,16 @@ class RecordingsPage(QWidget):
         self.delete_button.clicked.connect(self.delete_selected)
         self.table.selectionModel().selectionChanged.connect(lambda *_args: self._update_buttons())
 
+        self.period_combo = QComboBox()
+        self.period_combo.setObjectName("recordingsPeriod")
+        self.period_combo.setAccessibleName("Recorded when")
+        for label, days in RECORDING_PERIODS:
+            self.period_combo.addItem(label, days)
+        self.period_combo.currentIndexChanged.connect(lambda _index: self.search_now())
+
         top = QHBoxLayout()
         top.addWidget(self.search_edit, 1)
+        top.addWidget(self.period_combo)
         top.addWidget(self.count_label)
         buttons = QHBoxLayout()
         buttons.addWidget(self.play_button)
@@ -144,7 +154,9 @@ class RecordingsPage(QWidget):
     # -- listing -------------------------------------------------------------------------
     def search_now(self) -> None:
         self._search_timer.stop()
-        self.model.search(RecordingQuery(text=self.search_edit.text()))
+        days = self.period_combo.currentData()
+        since = period_start(days, datetime.now().astimezone())
+        self.model.search(RecordingQuery(text=self.search_edit.text(), since=since))
         total = self.model.total
         text = self.search_edit.text().strip()
         noun = "recording" if total == 1 else "recordings"

@@ -143,6 +143,22 @@ def test_search_filters_after_a_pause_in_typing(qtbot: QtBot, window: MainWindow
     assert not page.play_button.isEnabled()
 
 
+def test_the_period_filter_leaves_out_older_recordings(
+    qtbot: QtBot, context: AppContext, files: RecordingFiles, window: MainWindow
+) -> None:
+    with context.database.sessions.begin() as session:
+        add_recorded_call(
+            session, files, person_name="Old Timer", started_at=NOW - timedelta(days=40)
+        )
+    page = _page(qtbot, window)
+    page.refresh()
+    assert [r[0] for r in _cells(page)] == ["Ben Carter", "Ava Thompson", "Old Timer"]
+    page.period_combo.setCurrentText("Last 30 days")
+    assert [r[0] for r in _cells(page)] == ["Ben Carter", "Ava Thompson"]
+    page.period_combo.setCurrentText("Any time")
+    assert page.count_label.text() == "3 recordings"
+
+
 def test_enter_opens_the_player_with_waveform_pauses_and_notes(
     qtbot: QtBot, window: MainWindow, uuids: dict[str, str], files: RecordingFiles
 ) -> None:

@@ -61,3 +61,14 @@ def test_export_name_is_a_safe_suggestion() -> None:
         "+14045550100 2026-11-23 14-05.wav"
     )
     assert export_file_name("a/b\\c:..", "", "2026") == "a b c-.. 2026.wav"
+
+
+def test_a_period_starts_at_local_midnight_days_back() -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from dialer_app.domain.recording_status import period_start
+
+    now = datetime(2026, 11, 23, 15, 30, tzinfo=timezone(timedelta(hours=-5)))
+    assert period_start(None, now) is None
+    assert period_start(0, now) == datetime(2026, 11, 23, tzinfo=now.tzinfo)
+    assert period_start(7, now) == datetime(2026, 11, 16, tzinfo=now.tzinfo)
