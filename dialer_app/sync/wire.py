@@ -1,0 +1,48 @@
+"""How values look in the local SQLite file versus on the wire (the server's JSON).
+
+SQLAlchemy stores a ``DateTime(timezone=True)`` in SQLite as UTC text without an offset;
+the API wants ISO 8601 with one. The sync reads and writes rows with plain SQL (a 100,000
+person pull through ORM objects would take minutes), so it converts here, in one place.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+_STORED = "%Y-%m-%d %H:%M:%S.%f"
+
+
+def to_wire_time(stored: str | None) -> str | None:
+    """``2026-03-02 09:00:00.000000`` -> ``2026-03-02T09:00:00.000000Z``."""
+    if stored is None:
+        return None
+    return stored.replace(" ", "T", 1) + "Z"
+
+
+def parse_time(text: str) -> datetime:
+    """An API or stored time as an aware UTC datetime (stored times are UTC)."""
+    value = datetime.fromisoformat(text)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def to_stored_time(text: str | None) -> str | None:
+    """An API time as SQLAlchemy stores it in SQLite."""
+    return None if text is None else parse_time(text).strftime(_STORED)
+
+
+def json_object(text: str | None) -> Any:
+    """A JSON column's value; a damaged one as its empty default (never blocks a push)."""
+    try:
+        return json.loads(text) if text else {}
+    except ValueError:
+        return {}
+
+
+def json_list(text: str | None) -> Any:
+    try:
+        value = json.loads(text) if text else []
+    except ValueError:
+        return []
+    return value if isinstance(value, list) else []
