@@ -24,7 +24,7 @@ from sqlalchemy import Connection
 
 from dialer_app.db.models import utc_now
 from dialer_app.sync.serialise import CALL_COLUMNS, CALL_TIMES, read_records
-from dialer_app.sync.wire import parse_time, to_stored_time
+from dialer_app.sync.wire import execute_many, parse_time, to_stored_time
 
 Record = dict[str, Any]
 
@@ -151,7 +151,8 @@ class Applier:
         return found
 
     def drop_outbox(self, record_type: str, uuids: Iterable[str]) -> None:
-        self.c.exec_driver_sql(
+        execute_many(
+            self.c,
             "DELETE FROM outbox WHERE record_type = ? AND uuid = ?",
             [(record_type, u) for u in uuids],
         )
@@ -193,7 +194,8 @@ class Applier:
             )
             for uuid, record in local.items()
         ]
-        self.c.exec_driver_sql(
+        execute_many(
+            self.c,
             "INSERT INTO person_history (person_uuid, overwritten_at, overwritten_by,"
             " server_updated_at, replaced) VALUES (?, ?, ?, ?, ?)",
             rows,

@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from dialer_app.sync.apply import ORDER, Applier
 from dialer_app.sync.client import ServerApi, ServerRefused
 from dialer_app.sync.serialise import read_records
+from dialer_app.sync.wire import execute_many
 
 BATCH = 2500
 PATHS = {
@@ -166,11 +167,13 @@ def _settle(  # noqa: PLR0917 (one call site)
             report.refused.append(f"{entry.record_type} {entry.uuid}: {reason}")
     server_versions = [(e, api.get_record(PATHS[e.record_type], e.uuid)) for e in stale]
     with engine.begin() as connection:
-        connection.exec_driver_sql(
+        execute_many(
+            connection,
             "DELETE FROM outbox WHERE record_type = ? AND uuid = ? AND enqueued_at = ?",
             done,
         )
-        connection.exec_driver_sql(
+        execute_many(
+            connection,
             "UPDATE outbox SET error = ?, attempts = attempts + 1"
             " WHERE record_type = ? AND uuid = ? AND enqueued_at = ?",
             refused,
@@ -190,7 +193,8 @@ def _settle(  # noqa: PLR0917 (one call site)
             for entry, record in server_versions
         ]
         applier.apply(changes)  # the server's version wins; a person's loser goes to history
-        connection.exec_driver_sql(
+        execute_many(
+            connection,
             "DELETE FROM outbox WHERE record_type = ? AND uuid = ? AND enqueued_at = ?",
             [(e.record_type, e.uuid, e.enqueued_at) for e in stale],
         )

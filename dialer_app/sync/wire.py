@@ -8,8 +8,11 @@ person pull through ORM objects would take minutes), so it converts here, in one
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
+
+from sqlalchemy import Connection
 
 _STORED = "%Y-%m-%d %H:%M:%S.%f"
 
@@ -46,3 +49,9 @@ def json_list(text: str | None) -> Any:
     except ValueError:
         return []
     return value if isinstance(value, list) else []
+
+
+def execute_many(connection: Connection, sql: str, rows: Sequence[tuple[Any, ...]]) -> None:
+    """``executemany``, skipped when there is nothing (an empty list would run it once)."""
+    if rows:
+        connection.exec_driver_sql(sql, list(rows))

@@ -129,7 +129,7 @@ class FaultProxy:
             thread.start()
 
     def _serve(self, conn: socket.socket) -> None:
-        with contextlib.ExitStack() as stack:
+        with contextlib.suppress(OSError), contextlib.ExitStack() as stack:
             stack.enter_context(conn)
             upstream = stack.enter_context(
                 socket.create_connection(("127.0.0.1", self.upstream_port))
@@ -150,27 +150,28 @@ class FaultProxy:
         self.faults += 1
 
     def _cut_request(self, conn: socket.socket, upstream: socket.socket, limit: int) -> None:
-        sent = 0
-        while sent < limit:
-            data = conn.recv(min(65536, limit - sent))
-            if not data:
-                break
-            upstream.sendall(data)
-            sent += len(data)
+        self._pipe(conn, upstream, limit)
         self.faults += 1
-        upstream.shutdown(socket.SHUT_RDWR)
 
-    def _pipe(self, conn: socket.socket, upstream: socket.socket) -> None:
-        def copy(source: socket.socket, target: socket.socket) -> None:
+    def _pipe(self, conn: socket.socket, upstream: socket.socket, limit: int | None = None) -> None:
+        """Relay both ways; after ``limit`` bytes from the client, cut both connections."""
+
+        def copy(source: socket.socket, target: socket.socket, budget: int | None) -> None:
             with contextlib.suppress(OSError):
-                while data := source.recv(65536):
+                while data := source.recv(65536 if budget is None else min(65536, budget)):
                     target.sendall(data)
+                    if budget is not None:
+                        budget -= len(data)
+                        if budget <= 0:
+                            for side in (source, target):
+                                side.shutdown(socket.SHUT_RDWR)
+                            return
             with contextlib.suppress(OSError):
                 target.shutdown(socket.SHUT_WR)
 
-        back = threading.Thread(target=copy, args=(upstream, conn), daemon=True)
+        back = threading.Thread(target=copy, args=(upstream, conn, None), daemon=True)
         back.start()
-        copy(conn, upstream)
+        copy(conn, upstream, limit)
         back.join(30)
 
     def close(self) -> None:

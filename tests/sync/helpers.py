@@ -78,10 +78,12 @@ def add_recording(database: Database, recordings_dir: Path, call_uuid: str, size
         return recording.uuid
 
 
-def outbox(database: Database) -> list[tuple[str, str, str]]:
+def outbox(database: Database, *, refused: bool = True) -> list[tuple[str, str, str]]:
+    """The queued (type, uuid, op); ``refused=False`` leaves out what the server refused."""
+    where = "" if refused else " WHERE error = ''"
     with database.engine.connect() as connection:
         rows = connection.exec_driver_sql(
-            "SELECT record_type, uuid, op FROM outbox ORDER BY id"
+            f"SELECT record_type, uuid, op FROM outbox{where} ORDER BY id"
         ).all()
     return [(str(t), str(u), str(o)) for t, u, o in rows]
 

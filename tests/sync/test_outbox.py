@@ -4,11 +4,12 @@ change's own transaction, one row per record; records serialise to the server's 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 from sqlalchemy import insert, select, update
 
-from dialer_app.db.models import CadenceMembership, Call, Person, PhoneKind, PhoneNumber
+from dialer_app.db.models import Cadence, CadenceMembership, Call, Person, PhoneKind, PhoneNumber
 from dialer_app.db.outbox import SUPPRESS
 from dialer_app.server import schemas
 from dialer_app.sync.serialise import read_records
@@ -73,32 +74,20 @@ def test_bulk_orm_statements_queue_inserts_and_refuse_what_would_bypass_the_outb
 ) -> None:
     client = make_client("a")
     person = add_person(client.database, "Ada", "Lovelace")
+    with (
+        client.database.sessions.begin() as session,
+        pytest.raises(RuntimeError, match="bypass the sync outbox"),
+    ):
+        session.execute(update(Call).values(notes="x"))
+    membership = "0190aaaa-0000-7000-8000-000000000001"
     with client.database.sessions.begin() as session:
-        with pytest.raises(RuntimeError, match="bypass the sync outbox"):
-            session.execute(update(Call).values(notes="x"))
-    from dialer_app.services.cadences import CadenceService  # noqa: F401 (import works)
-
-    with client.database.sessions.begin() as session:
-        from dialer_app.db.models import Cadence
-
         cadence = Cadence(name="Outbound")
         session.add(cadence)
         session.flush()
         person_id = session.scalars(select(Person.id).where(Person.uuid == person)).one()
-        session.execute(
-            insert(CadenceMembership),
-            [
-                {
-                    "uuid": "0190aaaa-0000-7000-8000-000000000001",
-                    "cadence_id": cadence.id,
-                    "person_id": person_id,
-                    "added_on": __import__("datetime").date(2026, 3, 2),
-                }
-            ],
-        )
-    assert ("cadence_membership", "0190aaaa-0000-7000-8000-000000000001", "upsert") in outbox(
-        client.database
-    )
+        row = {"uuid": membership, "cadence_id": cadence.id, "person_id": person_id}
+        session.execute(insert(CadenceMembership), [{**row, "added_on": date(2026, 3, 2)}])
+    assert ("cadence_membership", membership, "upsert") in outbox(client.database)
 
 
 def test_the_people_import_queues_people_and_accounts(
