@@ -83,6 +83,10 @@ def _marks(values: Sequence[Any]) -> str:
     return ", ".join("?" * len(values))
 
 
+def _json_text(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False) if value else "{}"
+
+
 def _bool(value: Any) -> int:
     return 1 if value else 0
 
@@ -279,7 +283,7 @@ class Applier:
                     r.get("country"),
                     r.get("crm_id"),
                     _bool(r.get("do_not_contact")),
-                    json.dumps(r.get("custom_fields") or {}, ensure_ascii=False),
+                    _json_text(r.get("custom_fields")),
                 )
             )
         ids = self._write("people", columns, rows, existing)
@@ -292,7 +296,7 @@ class Applier:
         numbers = [
             (
                 n["uuid"],
-                to_stored_time(c["updated_at"]),
+                stamp,
                 ids[c["uuid"]],
                 n["kind"],
                 n["e164"],
@@ -301,7 +305,7 @@ class Applier:
                 n["e164"].lstrip("+"),
                 n.get("position", 0),
             )
-            for c in winners
+            for c, stamp in zip(winners, (row[1] for row in rows), strict=True)
             for n in c["record"].get("phone_numbers") or []
         ]
         number_columns = ("uuid", "updated_at", "person_id", "kind", "e164", "extension")

@@ -31,8 +31,15 @@ def parse_time(text: str) -> datetime:
 
 
 def to_stored_time(text: str | None) -> str | None:
-    """An API time as SQLAlchemy stores it in SQLite."""
-    return None if text is None else parse_time(text).strftime(_STORED)
+    """An API time as SQLAlchemy stores it in SQLite (a first pull converts 200,000: the
+    server's own UTC form is rewritten as text, anything else goes through datetime)."""
+    if text is None:
+        return None
+    if len(text) >= 20 and text[10] == "T" and text[-1] == "Z" and text[19:20] in {".", "Z"}:
+        fraction = text[20:-1] if text[19] == "." else ""
+        if fraction.isdigit() or not fraction:
+            return f"{text[:10]} {text[11:19]}.{fraction[:6]:0<6}"
+    return parse_time(text).strftime(_STORED)
 
 
 def json_object(text: str | None) -> Any:
