@@ -324,8 +324,49 @@ def start_session(
         QTimer.singleShot(0, window.recording_service.start)
     QTimer.singleShot(1000, _warm_up_orm)
     QTimer.singleShot(1500, lambda: start_email_sender(context, window))
+    QTimer.singleShot(2000, lambda: start_sync(context, window))
     if has_open_logs(context.database.path):
         QTimer.singleShot(0, window.recover_open_logs)
+
+
+def start_sync(context: AppContext, window: MainWindow) -> None:
+    """After the first paint: the background sync with the team server, if one is set.
+
+    The keyring read and the connection are made on a thread; the worker is a plain thread
+    too; the window only hears its status through the Qt bridge."""
+    url = context.settings.team_server_url
+    if not url:
+        return
+    import threading
+
+    from PySide6.QtWidgets import QApplication
+
+    from dialer_app.sync.qt_bridge import SyncBridge
+
+    bridge = SyncBridge(window)
+    window.attach_sync(bridge)
+
+    def build() -> None:
+        from dialer_app.secrets import API_TOKEN
+        from dialer_app.sync.client import ServerApi, SyncError
+        from dialer_app.sync.engine import SyncEngine
+        from dialer_app.sync.worker import SyncStatus
+
+        try:
+            api = ServerApi(
+                url,
+                context.secrets.get(API_TOKEN) or "",
+                allow_insecure_http=context.settings.allow_insecure_http,
+            )
+        except SyncError as exc:
+            bridge.status_changed.emit(SyncStatus("error", reason=str(exc)))
+            return
+        bridge.start(SyncEngine(context.database.engine, api, context.paths.recordings_dir))
+
+    threading.Thread(target=build, name="sync-start", daemon=True).start()
+    app = QApplication.instance()
+    if app is not None:
+        app.aboutToQuit.connect(bridge.stop)
 
 
 def serve_links(paths: AppPaths, window: MainWindow, link: str | None = None) -> None:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from dialer_app.db.calls_reader import CallRow, CallsReader
+from dialer_app.sync.status_text import CALL_SYNC_WORDS
 from dialer_app.ui.call_panel import format_duration
 from dialer_app.ui.paged_model import PagedTableModel
 
@@ -80,7 +81,7 @@ class CallsTableModel(PagedTableModel[CallRow]):
             row.sentiment,
             row.notes.replace("\n", " ")[:120],
             logged,
-            row.sync_state,
+            CALL_SYNC_WORDS.get(row.sync_state, row.sync_state),
         )
         return values[column]
 

@@ -57,6 +57,7 @@ if TYPE_CHECKING:  # the service imports SQLAlchemy: not on the start-up path
     from dialer_app.services.person_profile import PersonProfile, PersonProfileService
     from dialer_app.services.recordings import RecordingService
     from dialer_app.services.team_options import TeamOptionsService
+    from dialer_app.sync.qt_bridge import SyncBridge
     from dialer_app.ui.cadence_dialogs import AddToCadenceDialog
     from dialer_app.ui.cadence_panel import CadenceDock
     from dialer_app.ui.cadences_page import CadencesPage
@@ -164,6 +165,12 @@ class MainWindow(QMainWindow):
         self.keyring_label = QLabel("")
         self.keyring_label.setObjectName("keyringLabel")
         self.statusBar().addPermanentWidget(self.keyring_label)
+        from dialer_app.ui.sync_indicator import SyncIndicator
+
+        self.sync_indicator = SyncIndicator()
+        self.sync_indicator.setVisible(bool(deps.settings.team_server_url))
+        self.statusBar().addPermanentWidget(self.sync_indicator)
+        self.sync: SyncBridge | None = None
 
         self.import_wizard: ImportWizard | None = None
         self.actions_by_name: dict[str, QAction] = {}
@@ -827,6 +834,32 @@ class MainWindow(QMainWindow):
             return
         self.apply_settings(dialog.result_settings())
 
+    def attach_sync(self, bridge: SyncBridge) -> None:
+        """Show the background sync's state; Retry asks it to try again now."""
+        self.sync = bridge
+        self.sync_indicator.setVisible(True)
+        bridge.status_changed.connect(self.sync_indicator.show_status)
+        bridge.status_changed.connect(self._on_sync_status)
+        bridge.team_settings_changed.connect(self._on_team_settings_pulled)
+        self.sync_indicator.retry_requested.connect(bridge.retry)
+
+    def _on_sync_status(self, status: object) -> None:
+        """A finished pass may have changed the calls' Sync column."""
+        if getattr(status, "state", "") != "synced":
+            return
+        if self.calls_page is not None and self.calls_page.isVisible():
+            self.calls_page.model.reload(self.calls_page.model.person_id)
+
+    def _on_team_settings_pulled(self) -> None:
+        if self.recording_service is not None:
+            self.recording_service.reload_governance()
+
+    def team_settings_managed(self) -> bool:
+        """A rep's team settings come from the team server once one is configured."""
+        return bool(self._deps.settings.team_server_url) and (
+            self.sync is None or self.sync.role != "admin"
+        )
+
     def open_team_settings(self) -> None:
         """Admin: dispositions, sentiments and custom call fields (renames keep old logs)."""
         if self._deps.team_options is None:
@@ -834,6 +867,10 @@ class MainWindow(QMainWindow):
         from dialer_app.ui.team_call_log_dialog import TeamCallLogDialog
 
         dialog = TeamCallLogDialog(self._deps.team_options(), self)
+        if self.team_settings_managed():
+            from dialer_app.sync.status_text import MANAGED_BY_SERVER
+
+            dialog.set_read_only(MANAGED_BY_SERVER)
         dialog.exec()
         logger = self._deps.logger
         if logger is not None and logger.session is not None:
