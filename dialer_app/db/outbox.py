@@ -17,7 +17,7 @@ import time
 from collections.abc import Iterable
 from typing import Any, Protocol
 
-from sqlalchemy import Delete, Insert, Update, event
+from sqlalchemy import Delete, Insert, Update, event, select
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction, sessionmaker
 
 from dialer_app.db.models import (
@@ -145,8 +145,9 @@ def _collect(
 
 
 def _on_orm_execute(state: ORMExecuteState) -> None:
-    """Bulk ORM statements skip the flush: queue inserts by the uuids they carry; refuse
-    bulk updates and deletes of synced rows, which would change rows the outbox never sees."""
+    """Bulk ORM statements skip the flush. An UPDATE or DELETE queues the rows its WHERE
+    matches (read just before it runs, in the same transaction); an INSERT queues the uuids it
+    carries, and one without them is refused: its rows would never reach the server."""
     statement = state.statement
     if state.session.info.get(SUPPRESS) or not isinstance(statement, Insert | Update | Delete):
         return
@@ -154,16 +155,28 @@ def _on_orm_execute(state: ORMExecuteState) -> None:
     record_type = RECORD_TYPES.get(entity) if isinstance(entity, type) else None
     if record_type is None:
         return
-    params = state.parameters
-    rows: list[Any] = list(params) if isinstance(params, list) else [params] if params else []
-    uuids = [row.get("uuid") for row in rows]
-    if not isinstance(statement, Insert) or not uuids or None in uuids:
-        raise RuntimeError(
-            f"a bulk {type(statement).__name__.lower()} of {record_type} rows would bypass "
-            "the sync outbox: change them through the ORM, or insert them with their uuid"
-        )
+    op = DELETE if isinstance(statement, Delete) else UPSERT
+    if isinstance(statement, Insert):
+        params = state.parameters
+        rows: list[Any] = list(params) if isinstance(params, list) else [params] if params else []
+        uuids = [row.get("uuid") for row in rows]
+        if not uuids or None in uuids:
+            raise RuntimeError(
+                f"a bulk insert of {record_type} rows without their uuid would bypass the "
+                "sync outbox: give every row a uuid (models.new_uuid) or add them to the session"
+            )
+    else:
+        assert entity is not None
+        query = select(entity.key if entity is TeamSetting else entity.uuid)
+        if statement.whereclause is not None:
+            query = query.where(statement.whereclause)
+        uuids = list(state.session.execute(query).scalars())
+    if not uuids:
+        return
     now = time.time()
-    state.session.connection().exec_driver_sql(
-        _ENQUEUE_SQL,
-        [(record_type, str(uuid), UPSERT, now) for uuid in uuids],
-    )
+    connection = state.session.connection()
+    connection.exec_driver_sql(_ENQUEUE_SQL, [(record_type, str(u), op, now) for u in uuids])
+    if record_type == "call" and op == UPSERT:
+        connection.exec_driver_sql(
+            "UPDATE calls SET sync_state = 'pending' WHERE uuid = ?", [(str(u),) for u in uuids]
+        )

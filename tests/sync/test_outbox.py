@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 
 from dialer_app.db.models import Cadence, CadenceMembership, Call, Person, PhoneKind, PhoneNumber
 from dialer_app.db.outbox import SUPPRESS
@@ -74,11 +74,19 @@ def test_bulk_orm_statements_queue_inserts_and_refuse_what_would_bypass_the_outb
 ) -> None:
     client = make_client("a")
     person = add_person(client.database, "Ada", "Lovelace")
+    other = add_person(client.database, "Grace", "Hopper")
+    _clear(client)
+    with client.database.sessions.begin() as session:  # queues the rows the WHERE matches
+        session.execute(update(Person).where(Person.uuid == person).values(title="Countess"))
+    assert outbox(client.database) == [("person", person, "upsert")]
+    with client.database.sessions.begin() as session:
+        session.execute(delete(Person).where(Person.uuid == other))
+    assert outbox(client.database)[-1] == ("person", other, "delete")
     with (
         client.database.sessions.begin() as session,
         pytest.raises(RuntimeError, match="bypass the sync outbox"),
     ):
-        session.execute(update(Call).values(notes="x"))
+        session.execute(insert(Call), [{"number_e164": "+14045551234", "line_name": "x"}])
     membership = "0190aaaa-0000-7000-8000-000000000001"
     with client.database.sessions.begin() as session:
         cadence = Cadence(name="Outbound")
