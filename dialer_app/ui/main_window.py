@@ -842,6 +842,8 @@ class MainWindow(QMainWindow):
         bridge.status_changed.connect(self._on_sync_status)
         bridge.team_settings_changed.connect(self._on_team_settings_pulled)
         self.sync_indicator.retry_requested.connect(bridge.retry)
+        if self._deps.logger is not None:  # a logged call goes up now, not in 30 s
+            self._deps.logger.logged.connect(lambda _result: bridge.nudge())
 
     def _on_sync_status(self, status: object) -> None:
         """A finished pass may have changed the calls' Sync column."""

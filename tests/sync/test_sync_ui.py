@@ -94,6 +94,16 @@ def test_a_rep_s_team_call_log_settings_are_read_only_with_a_server(
     qtbot.addWidget(window)
     assert window.team_settings_managed()
     assert not window.sync_indicator.isHidden()
+    bridge = SyncBridge(window)
+    nudged: list[bool] = []
+    bridge.nudge = lambda: nudged.append(True)  # type: ignore[method-assign]
+    window.attach_sync(bridge)
+    assert window._deps.logger is not None
+    window._deps.logger.logged.emit(object())
+    assert nudged == [True]
+    bridge.status_changed.emit(SyncStatus("offline", reason="Can't reach the team server"))
+    assert window.sync_indicator.label.text().startswith("Offline since")
+    assert not window.sync_indicator.retry_button.isHidden()
     from dialer_app.services.team_options import TeamOptionsService
     from dialer_app.ui.team_call_log_dialog import TeamCallLogDialog
 
