@@ -330,13 +330,11 @@ def start_session(
 
 
 def start_sync(context: AppContext, window: MainWindow) -> None:
-    """After the first paint: the background sync with the team server, if one is set.
+    """After the first paint: the background sync with the team server, if one is set, and
+    again (with the new address or token) whenever the rep saves Settings.
 
-    The keyring read and the connection are made on a thread; the worker is a plain thread
-    too; the window only hears its status through the Qt bridge."""
-    url = context.settings.team_server_url
-    if not url:
-        return
+    The keyring read, the connection and stopping a running pass happen on a thread; the
+    worker is a plain thread too; the window only hears its status through the Qt bridge."""
     import threading
 
     from PySide6.QtWidgets import QApplication
@@ -346,12 +344,15 @@ def start_sync(context: AppContext, window: MainWindow) -> None:
     bridge = SyncBridge(window)
     window.attach_sync(bridge)
 
-    def build() -> None:
+    def build(url: str) -> None:
         from dialer_app.secrets import API_TOKEN
         from dialer_app.sync.client import ServerApi, SyncError
         from dialer_app.sync.engine import SyncEngine
         from dialer_app.sync.worker import SyncStatus
 
+        bridge.stop()
+        if not url:
+            return
         try:
             api = ServerApi(
                 url,
@@ -363,7 +364,13 @@ def start_sync(context: AppContext, window: MainWindow) -> None:
             return
         bridge.start(SyncEngine(context.database.engine, api, context.paths.recordings_dir))
 
-    threading.Thread(target=build, name="sync-start", daemon=True).start()
+    def restart(_settings: object = None) -> None:
+        url = context.settings.team_server_url
+        threading.Thread(target=build, args=(url,), name="sync-start", daemon=True).start()
+
+    window.settings_applied.connect(restart)
+    if context.settings.team_server_url:
+        restart()
     app = QApplication.instance()
     if app is not None:
         app.aboutToQuit.connect(bridge.stop)

@@ -101,6 +101,7 @@ class MainWindowDeps:
 class MainWindow(QMainWindow):
     keyring_status_ready = Signal(object)  # KeyringStatus, from a worker thread
     email_outcome = Signal(object)  # SendOutcome, from the email sender thread
+    settings_applied = Signal(object)  # Settings: the rep saved Settings (the sync restarts)
 
     def __init__(self, deps: MainWindowDeps, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -837,7 +838,6 @@ class MainWindow(QMainWindow):
     def attach_sync(self, bridge: SyncBridge) -> None:
         """Show the background sync's state; Retry asks it to try again now."""
         self.sync = bridge
-        self.sync_indicator.setVisible(True)
         bridge.status_changed.connect(self.sync_indicator.show_status)
         bridge.status_changed.connect(self._on_sync_status)
         bridge.team_settings_changed.connect(self._on_team_settings_pulled)
@@ -943,6 +943,8 @@ class MainWindow(QMainWindow):
             self.cadence_dock.panel.auto_dial_check.setChecked(settings.auto_dial)
         self._cadences_changed()  # "today" follows the rep's time zone
         self.check_keyring()
+        self.sync_indicator.setVisible(bool(settings.team_server_url))
+        self.settings_applied.emit(settings)
 
     def show_shortcuts(self) -> None:
         rows = "".join(

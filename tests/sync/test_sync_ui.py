@@ -112,3 +112,26 @@ def test_a_rep_s_team_call_log_settings_are_read_only_with_a_server(
     dialog.set_read_only(MANAGED_BY_SERVER)
     assert dialog.managed_label.text() == "Managed by your team server"
     assert not dialog.dispositions.isEnabled()
+
+
+def test_the_app_starts_the_sync_and_restarts_it_when_settings_change(
+    qtbot: QtBot, team_server: Server, context: AppContext
+) -> None:
+    from dialer_app.app import create_main_window, start_sync
+
+    context.secrets.set(API_TOKEN, team_server.tokens["rep"])
+    context.settings = context.settings.with_changes(team_server_url=team_server.base_url)
+    window = create_main_window(context)
+    qtbot.addWidget(window)
+    start_sync(context, window)
+    assert window.sync is not None
+    try:
+        qtbot.waitUntil(
+            lambda: window.sync_indicator.label.text().startswith("Synced"), timeout=90_000
+        )
+        assert window.sync.role == "rep" and window.team_settings_managed()
+        window.apply_settings(context.settings.with_changes(team_server_url="http://example.com"))
+        qtbot.waitUntil(lambda: window.sync_indicator.label.text() == "Sync error", timeout=30_000)
+        assert "Refusing plain http://" in window.sync_indicator.label.toolTip()
+    finally:
+        window.sync.stop()
