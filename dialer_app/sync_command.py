@@ -101,7 +101,7 @@ def _loop(engine: object, once: bool, progress: Callable[..., None], out: Out) -
             return EXIT_OK
         failures = 0
         out(
-            f"Synced: {report.pushed} pushed, {report.pulled} pulled, "
+            f"Synced: {report.pushed} changes sent, {report.pulled} received, "
             f"{report.uploaded} recordings uploaded."
         )
         for reason in report.refused:

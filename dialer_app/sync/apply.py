@@ -174,6 +174,8 @@ class Applier:
         losers: list[str] = []
         for change in live:
             uuid = change["uuid"]
+            if uuid in versions and versions[uuid][1] == to_stored_time(change["updated_at"]):
+                continue  # this very version is stored (our own push, echoed by the feed)
             if uuid in pending and uuid in versions:
                 if parse_time(versions[uuid][1]) > parse_time(change["updated_at"]):
                     self.applied.kept_local += 1

@@ -116,6 +116,8 @@ class SyncEngine:
             ).first()
             if row is not None and (row[0], row[1]) == (self.api.base_url, me.email):
                 return int(row[2])
+            # another user may write what this one could not (an admin after a rep)
+            connection.exec_driver_sql("UPDATE outbox SET error = '' WHERE error != ''")
             connection.exec_driver_sql(
                 "INSERT INTO sync_state (id, server_url, user_email, cursor, last_error)"
                 " VALUES (1, ?, ?, 0, '') ON CONFLICT (id) DO UPDATE SET"

@@ -45,8 +45,17 @@ Progress = Callable[[int, int], None]
 @dataclass
 class PushReport:
     pushed: int = 0
-    refused: list[str] = field(default_factory=list)
-    """The server's reasons for entries it refused (shown to the rep)."""
+    refusals: dict[tuple[str, str], int] = field(default_factory=dict)
+    """(record type, the server's reason) -> how many records it refused for it."""
+
+    @property
+    def refused(self) -> list[str]:
+        """The refusals in words, one line per reason ("9 sentiment records: Only a team
+        admin can change sentiments: …"), so a fresh install's shipped lists are one line."""
+        return [
+            f"{count} {kind.replace('_', ' ')} record{'s' if count != 1 else ''}: {reason}"
+            for (kind, reason), count in self.refusals.items()
+        ]
 
 
 @dataclass(frozen=True)
@@ -164,7 +173,8 @@ def _settle(  # noqa: PLR0917 (one call site)
         else:
             reason = result.get("error") or status
             refused.append((reason, entry.record_type, entry.uuid, entry.enqueued_at))
-            report.refused.append(f"{entry.record_type} {entry.uuid}: {reason}")
+            key = (entry.record_type, str(reason))
+            report.refusals[key] = report.refusals.get(key, 0) + 1
     server_versions = [(e, api.get_record(PATHS[e.record_type], e.uuid)) for e in stale]
     with engine.begin() as connection:
         execute_many(
