@@ -340,8 +340,56 @@ def start_session(
         QTimer.singleShot(0, window.recording_service.start)
     QTimer.singleShot(1000, _warm_up_orm)
     QTimer.singleShot(1500, lambda: start_email_sender(context, window))
+    QTimer.singleShot(2000, lambda: start_sync(context, window))
     if has_open_logs(context.database.path):
         QTimer.singleShot(0, window.recover_open_logs)
+
+
+def start_sync(context: AppContext, window: MainWindow) -> None:
+    """After the first paint: the background sync with the team server, if one is set, and
+    again (with the new address or token) whenever the rep saves Settings.
+
+    The keyring read, the connection and stopping a running pass happen on a thread; the
+    worker is a plain thread too; the window only hears its status through the Qt bridge."""
+    import threading
+
+    from PySide6.QtWidgets import QApplication
+
+    from dialer_app.sync.qt_bridge import SyncBridge
+
+    bridge = SyncBridge(window)
+    window.attach_sync(bridge)
+
+    def build(url: str) -> None:
+        from dialer_app.secrets import API_TOKEN
+        from dialer_app.sync.client import ServerApi, SyncError
+        from dialer_app.sync.engine import SyncEngine
+        from dialer_app.sync.worker import SyncStatus
+
+        bridge.stop()
+        if not url:
+            return
+        try:
+            api = ServerApi(
+                url,
+                context.secrets.get(API_TOKEN) or "",
+                allow_insecure_http=context.settings.allow_insecure_http,
+            )
+        except SyncError as exc:
+            bridge.status_changed.emit(SyncStatus("error", reason=str(exc)))
+            return
+        bridge.start(SyncEngine(context.database.engine, api, context.paths.recordings_dir))
+
+    def restart(_settings: object = None) -> None:
+        url = context.settings.team_server_url
+        threading.Thread(target=build, args=(url,), name="sync-start", daemon=True).start()
+
+    window.settings_applied.connect(restart)
+    if context.settings.team_server_url:
+        restart()
+    app = QApplication.instance()
+    if app is not None:
+        app.aboutToQuit.connect(bridge.stop)
 
 
 def serve_links(paths: AppPaths, window: MainWindow, link: str | None = None) -> None:

@@ -69,6 +69,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="what to do with someone already stored, matched by email or phone number "
         "(default: skip)",
     )
+    sync = commands.add_parser(
+        "sync", help="sync with the team server (Settings → Team server) until stopped"
+    )
+    sync.add_argument("--once", action="store_true", help="one pass, then exit")
     desktop = commands.add_parser(
         "install-desktop",
         help="make dialer-app open tel:, callto: and sip: links (a desktop entry for this user)",
@@ -125,6 +129,10 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 (one return
         from dialer_app.import_command import run_import
 
         return run_import(paths, args.csv_file, region=args.region, on_duplicate=args.on_duplicate)
+    if command == "sync":
+        from dialer_app.sync_command import run_sync
+
+        return run_sync(paths, once=args.once)
     if command == "serve":
         from dialer_app.server.cli import run_serve
 

@@ -32,6 +32,8 @@ class Settings:
     """Open the call logger as its own window instead of a tab (seed 000)."""
     team_server_url: str = ""
     """The team server this app syncs to; empty means offline only."""
+    allow_insecure_http: bool = False
+    """Let the sync use plain http:// to another computer (a trusted lab network only)."""
     default_line: str = ""
     """Name of the line used to dial; empty means the built-in demo line."""
     lines: list[dict[str, Any]] = field(default_factory=list)

@@ -45,4 +45,9 @@ def create_sqlite_engine(database: Path) -> Engine:
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+    """Sessions whose synced changes queue themselves for the team server (outbox.py)."""
+    from dialer_app.db.outbox import install
+
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    install(sessions)
+    return sessions

@@ -465,3 +465,63 @@ class Email(SyncedMixin, Base):
     sync_state: Mapped[str] = mapped_column(String(16), default="pending")
 
     person: Mapped[Person | None] = relationship()
+
+
+# ---------------------------------------------------------------- sync (issue 8)
+
+
+class OutboxEntry(Base):
+    """A record changed locally and not yet pushed to the team server.
+
+    Written in the same transaction as the change (db/outbox.py), one row per record: a
+    second change before the push only updates this row, and the push serialises the
+    record's current state, so coalesced edits send the latest version once.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (UniqueConstraint("record_type", "uuid"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_type: Mapped[str] = mapped_column(String(32))
+    """The server's type name ("person", "call", "team_setting", ...)."""
+    uuid: Mapped[str] = mapped_column(String(64))
+    """The record's uuid (a team setting's key)."""
+    op: Mapped[str] = mapped_column(String(8))
+    """"upsert" or "delete"."""
+    enqueued_at: Mapped[float] = mapped_column(Float)
+    """Seconds since the epoch (UTC) of the latest change; a delete's tombstone time."""
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    error: Mapped[str] = mapped_column(Text, default="", server_default="")
+    """Why the server refused it (shown to the rep); a refused entry waits for a new change."""
+
+
+class SyncState(Base):
+    """Where this database stands with its team server (one row, id 1)."""
+
+    __tablename__ = "sync_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    server_url: Mapped[str] = mapped_column(String(500), default="")
+    """The cursor belongs to this server: another URL starts the feed from 0."""
+    user_email: Mapped[str] = mapped_column(String(320), default="")
+    cursor: Mapped[int] = mapped_column(Integer, default=0)
+    last_success_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    last_error_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class PersonHistory(Base):
+    """A local version of a person that a newer server version replaced (last writer wins),
+    kept so nothing a rep typed is lost silently."""
+
+    __tablename__ = "person_history"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_uuid: Mapped[str] = mapped_column(String(36), index=True)
+    overwritten_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    overwritten_by: Mapped[str] = mapped_column(String(320), default="")
+    """Who wrote the winning version, as far as the server says ("team server")."""
+    server_updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """The winning version's ``updated_at``."""
+    replaced: Mapped[str] = mapped_column(Text)
+    """The local version that lost, as the server's JSON shape of a person."""

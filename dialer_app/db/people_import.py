@@ -38,6 +38,7 @@ from dialer_app.db.models import (
     new_uuids,
     utc_now,
 )
+from dialer_app.db.outbox import enqueue_many
 from dialer_app.domain.csv_import import (
     CsvTable,
     ImportedPerson,
@@ -540,6 +541,7 @@ def _insert_new(session: Session, index: _Index, new: Sequence[_NewPerson]) -> l
                 )
         cursor.executemany(_insert_sql("people", _PERSON_COLUMNS), people)
         cursor.executemany(_insert_sql("phone_numbers", _NUMBER_COLUMNS), numbers)
+        enqueue_many(cursor, "person", (row[1] for row in people))  # sync outbox (issue 8)
     finally:
         cursor.close()
     return list(range(first_id, first_id + len(new)))
@@ -563,6 +565,7 @@ def _insert_accounts(
         cursor.executemany(
             _insert_sql("accounts", ("id", "uuid", "created_at", "updated_at", "name")), rows
         )
+        enqueue_many(cursor, "account", (row[1] for row in rows))  # sync outbox (issue 8)
         for (account_id, *_rest), key in zip(rows, names, strict=True):
             index.accounts[key] = account_id
     return index.accounts

@@ -46,6 +46,7 @@ from dialer_app.db.models import (
     Person,
     StepCompletion,
     StepType,
+    new_uuid,
 )
 from dialer_app.domain.cadences import (
     CALLS_MADE_LOG_STATES,
@@ -502,6 +503,7 @@ class CadenceService(QObject):
                 else:
                     new.append(
                         {
+                            "uuid": new_uuid(),  # the sync outbox queues it by its uuid
                             "cadence_id": cadence.id,
                             "person_id": person_id,
                             "current_step_id": first,

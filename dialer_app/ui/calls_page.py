@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from dialer_app.db.calls_reader import CallRow, CallsReader
+from dialer_app.sync.status_text import CALL_SYNC_WORDS
 from dialer_app.ui.call_panel import format_duration
 from dialer_app.ui.paged_model import PagedTableModel
 
@@ -91,7 +92,7 @@ class CallsTableModel(PagedTableModel[CallRow]):
             row.notes.replace("\n", " ")[:120],
             ("▶ " if row.has_recording else "") + row.recording_text,
             logged,
-            row.sync_state,
+            CALL_SYNC_WORDS.get(row.sync_state, row.sync_state),
         )
         return values[CallsTableModel.columns.index(self.columns[column])]
 

@@ -63,6 +63,7 @@ if TYPE_CHECKING:  # the service imports SQLAlchemy: not on the start-up path
     from dialer_app.services.person_profile import PersonProfile, PersonProfileService
     from dialer_app.services.recordings import RecordingService
     from dialer_app.services.team_options import TeamOptionsService
+    from dialer_app.sync.qt_bridge import SyncBridge
     from dialer_app.ui.cadence_dialogs import AddToCadenceDialog
     from dialer_app.ui.cadence_panel import CadenceDock
     from dialer_app.ui.cadences_page import CadencesPage
@@ -113,6 +114,7 @@ class MainWindowDeps:
 class MainWindow(QMainWindow):
     keyring_status_ready = Signal(object)  # KeyringStatus, from a worker thread
     email_outcome = Signal(object)  # SendOutcome, from the email sender thread
+    settings_applied = Signal(object)  # Settings: the rep saved Settings (the sync restarts)
 
     def __init__(self, deps: MainWindowDeps, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -190,6 +192,12 @@ class MainWindow(QMainWindow):
         self.keyring_label = QLabel("")
         self.keyring_label.setObjectName("keyringLabel")
         self.statusBar().addPermanentWidget(self.keyring_label)
+        from dialer_app.ui.sync_indicator import SyncIndicator
+
+        self.sync_indicator = SyncIndicator()
+        self.sync_indicator.setVisible(bool(deps.settings.team_server_url))
+        self.statusBar().addPermanentWidget(self.sync_indicator)
+        self.sync: SyncBridge | None = None
 
         self.import_wizard: ImportWizard | None = None
         self.actions_by_name: dict[str, QAction] = {}
@@ -988,6 +996,33 @@ class MainWindow(QMainWindow):
             return
         self.apply_settings(dialog.result_settings())
 
+    def attach_sync(self, bridge: SyncBridge) -> None:
+        """Show the background sync's state; Retry asks it to try again now."""
+        self.sync = bridge
+        bridge.status_changed.connect(self.sync_indicator.show_status)
+        bridge.status_changed.connect(self._on_sync_status)
+        bridge.team_settings_changed.connect(self._on_team_settings_pulled)
+        self.sync_indicator.retry_requested.connect(bridge.retry)
+        if self._deps.logger is not None:  # a logged call goes up now, not in 30 s
+            self._deps.logger.logged.connect(lambda _result: bridge.nudge())
+
+    def _on_sync_status(self, status: object) -> None:
+        """A finished pass may have changed the calls' Sync column."""
+        if getattr(status, "state", "") != "synced":
+            return
+        if self.calls_page is not None and self.calls_page.isVisible():
+            self.calls_page.model.reload(self.calls_page.model.person_id)
+
+    def _on_team_settings_pulled(self) -> None:
+        if self.recording_service is not None:
+            self.recording_service.reload_governance()
+
+    def team_settings_managed(self) -> bool:
+        """A rep's team settings come from the team server once one is configured."""
+        return bool(self._deps.settings.team_server_url) and (
+            self.sync is None or self.sync.role != "admin"
+        )
+
     def open_team_settings(self) -> None:
         """Admin: dispositions, sentiments and custom call fields (renames keep old logs)."""
         if self._deps.team_options is None:
@@ -995,6 +1030,10 @@ class MainWindow(QMainWindow):
         from dialer_app.ui.team_call_log_dialog import TeamCallLogDialog
 
         dialog = TeamCallLogDialog(self._deps.team_options(), self)
+        if self.team_settings_managed():
+            from dialer_app.sync.status_text import MANAGED_BY_SERVER
+
+            dialog.set_read_only(MANAGED_BY_SERVER)
         dialog.exec()
         logger = self._deps.logger
         if logger is not None and logger.session is not None:
@@ -1065,6 +1104,8 @@ class MainWindow(QMainWindow):
             self.cadence_dock.panel.auto_dial_check.setChecked(settings.auto_dial)
         self._cadences_changed()  # "today" follows the rep's time zone
         self.check_keyring()
+        self.sync_indicator.setVisible(bool(settings.team_server_url))
+        self.settings_applied.emit(settings)
 
     def show_shortcuts(self) -> None:
         rows = "".join(

@@ -33,6 +33,7 @@ from dialer_app.ui.region_combo import region_combo
 from dialer_app.ui.settings_audio import AudioPage, VoicemailPage
 from dialer_app.ui.settings_email import EmailPage
 from dialer_app.ui.settings_lines import LinesPage, describe_options_result
+from dialer_app.ui.settings_team_server import TeamServerPage
 from dialer_app.ui.time_zones import time_zone_completer
 
 
@@ -87,6 +88,10 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self.email_page, "Email")
         self.audio_page = AudioPage(settings, calls)
         self.tabs.addTab(self.audio_page, "Audio")
+        self.team_server_page = TeamServerPage(settings, secrets)
+        self.server_edit = self.team_server_page.url_edit
+        self.token_edit = self.team_server_page.token_edit
+        self.tabs.addTab(self.team_server_page, "Team server")
         self.voicemail_page: VoicemailPage | None = None
         if calls is not None and calls.greeting_file is not None:
             self.voicemail_page = VoicemailPage(calls.greeting_file, calls)
@@ -113,16 +118,6 @@ class SettingsDialog(QDialog):
         self.ring_spin.setRange(10, 120)
         self.ring_spin.setSuffix(" s")
         self.ring_spin.setValue(settings.ring_timeout_s)
-        self.server_edit = QLineEdit(settings.team_server_url)
-        self.server_edit.setPlaceholderText("https://dialer.example.com")
-        self.token_edit = QLineEdit()
-        self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        has_token = bool(secrets.get(API_TOKEN))
-        self.token_edit.setPlaceholderText(
-            "stored in the keyring" if has_token else "paste your API token"
-        )
-        self.keyring_label = QLabel(secrets.status().message)
-        self.keyring_label.setWordWrap(True)
         self.zone_edit = QLineEdit(settings.time_zone)
         self.zone_edit.setObjectName("repTimeZone")
         self.zone_edit.setPlaceholderText("this computer's time zone")
@@ -138,9 +133,6 @@ class SettingsDialog(QDialog):
         form.addRow("", self.logger_check)
         form.addRow("", self.auto_dial_check)
         form.addRow("Stop ringing after", self.ring_spin)
-        form.addRow("Team server", self.server_edit)
-        form.addRow("API token", self.token_edit)
-        form.addRow("", self.keyring_label)
         return page
 
     # -- Test line -----------------------------------------------------------------------

@@ -460,7 +460,18 @@ class TeamCallLogDialog(QDialog):
         close.setObjectName("closeButton")
         close.setAutoDefault(False)
 
+        self.managed_label = QLabel("")
+        self.managed_label.setObjectName("managedLabel")
+        self.managed_label.setVisible(False)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.managed_label)
         layout.addWidget(self.tabs)
         layout.addWidget(box)
         self.resize(520, 560)
+
+    def set_read_only(self, reason: str) -> None:
+        """Show the lists without letting them change (a rep's come from the team server)."""
+        self.managed_label.setText(reason)
+        self.managed_label.setVisible(True)
+        for page in (self.dispositions, self.sentiments, self.fields):
+            page.setEnabled(False)

@@ -398,7 +398,7 @@ def test_logged_call_shows_in_history_and_person_activity(
         "Sent pricing",
         "No Recording",
         "logged",
-        "pending",
+        "Waiting",
     ]
     qtbot.mouseClick(page.all_button, Qt.MouseButton.LeftButton)
     assert page.filter_label.text() == "All calls"

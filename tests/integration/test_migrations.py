@@ -140,3 +140,28 @@ def test_calls_from_0002_survive_the_upgrade_to_head(tmp_path: Path) -> None:
             "SELECT outcome, log_state, notes, custom_values, success, sync_state FROM calls"
         ).fetchone()
     assert row == ("answered", "open", "", "{}", 0, "pending")
+
+
+def test_rows_made_before_sync_are_queued_for_the_first_push(tmp_path: Path) -> None:
+    """0009: calls (and every other synced row) made before the outbox existed are queued."""
+    path = tmp_path / "db.sqlite3"
+    config = alembic_config()
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0008")
+        connection.exec_driver_sql(
+            "INSERT INTO calls (uuid, number_e164, direction, line_name, started_at, "
+            "voicemail_dropped, created_at, updated_at, log_state, notes, custom_values, "
+            "success, sync_state) VALUES ('c-1', '+14045550100', 'outbound', 'Demo line', "
+            "'2026-01-01', 0, '2026-01-01', '2026-01-01', 'logged', '', '{}', 0, 'pending')"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO team_settings (key, value, updated_at) VALUES ('x_flag', '1', "
+            "'2026-01-01')"
+        )
+    engine.dispose()
+    open_database(path).close()
+    with sqlite3.connect(path) as connection:
+        queued = set(connection.execute("SELECT record_type, uuid, op FROM outbox"))
+    assert {("call", "c-1", "upsert"), ("team_setting", "x_flag", "upsert")} <= queued
