@@ -28,6 +28,7 @@ from dialer_app.db.models import (
     Call,
     CustomCallField,
     Disposition,
+    Email,
     Person,
     PhoneNumber,
     Recording,
@@ -52,6 +53,7 @@ RECORD_TYPES: dict[type[Any], str] = {
     Call: "call",
     StepCompletion: "step_completion",
     Recording: "recording",
+    Email: "email",
     TeamSetting: "team_setting",
 }
 """Local model -> the server's record type. A phone number is part of its person."""

@@ -43,6 +43,7 @@ ORDER = (
     "call",
     "step_completion",
     "recording",
+    "email",
 )
 """Referenced types first, so a page's references resolve."""
 
@@ -61,6 +62,7 @@ TABLES = {
     "call": "calls",
     "step_completion": "step_completions",
     "recording": "recordings",
+    "email": "emails",
 }
 
 
@@ -542,6 +544,10 @@ class Applier:
     def _recordings(self, live: Sequence[Record]) -> None:
         """Recording metadata stays on the server: the audio is not on this computer."""
 
+    def _emails(self, live: Sequence[Record]) -> None:
+        """The rep's emails are written here and only pushed; the server's copy is the
+        team's record of them (a sender here owns their state: never overwritten)."""
+
     _UPSERTS: ClassVar[dict[str, Callable[[Applier, Sequence[Record]], None]]] = {
         "account": _accounts,
         "person": _people,
@@ -555,6 +561,7 @@ class Applier:
         "call": _calls,
         "step_completion": _completions,
         "recording": _recordings,
+        "email": _emails,
     }
 
     # ---------------------------------------------------------------- tombstones
@@ -563,7 +570,7 @@ class Applier:
         """Deletes from the server. Team lists are archived, not deleted: old calls keep
         their disposition. A rep's own calls are never deleted by a pull."""
         uuids = [c["uuid"] for c in gone]
-        if record_type in {"call", "step_completion", "recording"}:
+        if record_type in {"call", "step_completion", "recording", "email"}:
             return
         if record_type == "team_setting":
             self.drop_outbox(record_type, uuids)

@@ -35,6 +35,7 @@ PATHS = {
     "call": "calls",
     "step_completion": "step-completions",
     "recording": "recordings",
+    "email": "emails",
 }
 _DONE = {"created", "updated", "deleted", "unchanged"}
 _RANK = {name: n for n, name in enumerate(ORDER)}

@@ -171,6 +171,41 @@ def _completion(r: Row) -> Record:
     }
 
 
+EMAIL_COLUMNS = (
+    "state",
+    "to_address",
+    "to_name",
+    "subject",
+    "body",
+    "scheduled_for",
+    "schedule_zone",
+    "attempts",
+    "message_id",
+    "sent_at",
+    "late",
+    "error",
+)
+
+
+def _email(r: Row) -> Record:
+    """A cadence email (issue 9): pushed like a call, the rep's alone on the server."""
+    record: Record = {
+        "uuid": r[0],
+        "updated_at": to_wire_time(r[1]),
+        "person_uuid": r[2],
+        "membership_uuid": r[3],
+        "step_uuid": r[4],
+    }
+    for name, stored in zip(EMAIL_COLUMNS, r[5:], strict=True):
+        if name in ("scheduled_for", "sent_at"):
+            record[name] = to_wire_time(stored)
+        elif name == "late":
+            record[name] = bool(stored)
+        else:
+            record[name] = stored
+    return record
+
+
 def _recording(r: Row) -> Record:
     return {
         "uuid": r[0],
@@ -265,6 +300,14 @@ _SQL: dict[str, tuple[str, Callable[[Row], Record]]] = {
         " r.deleted_at, r.deleted_reason FROM recordings r JOIN calls c ON c.id = r.call_id"
         " WHERE r.uuid IN",
         _recording,
+    ),
+    "email": (
+        "SELECT e.uuid, e.updated_at, p.uuid, m.uuid, s.uuid, "
+        + ", ".join(f"e.{name}" for name in EMAIL_COLUMNS)
+        + " FROM emails e LEFT JOIN people p ON p.id = e.person_id"
+        " LEFT JOIN cadence_memberships m ON m.id = e.membership_id"
+        " LEFT JOIN cadence_steps s ON s.id = e.step_id WHERE e.uuid IN",
+        _email,
     ),
     "team_setting": ("SELECT key, updated_at, value FROM team_settings WHERE key IN", _setting),
 }

@@ -658,6 +658,10 @@ class MainWindow(QMainWindow):
         if self.recording_rules_dialog is not None:
             self.recording_rules_dialog.deleteLater()
         dialog = RecordingRulesDialog(factory(), self, on_saved=self._reload_governance)
+        if self.team_settings_managed():
+            from dialer_app.sync.status_text import MANAGED_BY_SERVER
+
+            dialog.set_read_only(MANAGED_BY_SERVER)
         self.recording_rules_dialog = dialog
         dialog.open()
         return dialog

@@ -71,6 +71,7 @@ class RecordingRulesDialog(QDialog):
         self.resize(760, 560)
         self._store = store
         self._on_saved = on_saved
+        self._read_only = False
 
         intro = QLabel(
             "These rules apply to every rep on the team and always override the rep's choice. "
@@ -236,7 +237,25 @@ class RecordingRulesDialog(QDialog):
         )
 
     # -- actions -------------------------------------------------------------------------
+    def set_read_only(self, reason: str) -> None:
+        """Show the rules without letting them change (a rep's come from the team server)."""
+        self.status_label.setText(reason)
+        for widget in (
+            self.allowed_check,
+            self.default_check,
+            self.retention_edit,
+            self.table,
+            self.add_button,
+            self.remove_button,
+            self.reset_button,
+            self.save_button,
+        ):
+            widget.setEnabled(False)
+        self._read_only = True
+
     def save(self) -> bool:
+        if self._read_only:
+            return False
         try:
             saved = self._store.save(self.settings())
         except GovernanceError as exc:

@@ -132,3 +132,19 @@ def test_the_file_menu_opens_it_and_saving_reloads_the_service(
     assert dialog.save()
     assert ("reload_governance", None) in service.calls
     dialog.close()
+
+
+def test_a_rep_with_a_team_server_sees_the_rules_read_only(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    context.settings = context.settings.with_changes(team_server_url="https://dialer.example")
+    service = FakeRecordingService()
+    window = create_main_window(context, recordings=service)  # type: ignore[arg-type]
+    qtbot.addWidget(window)
+    dialog = window.open_recording_rules()
+    assert dialog is not None
+    assert dialog.status_label.text() == "Managed by your team server"
+    assert not dialog.save_button.isEnabled() and not dialog.table.isEnabled()
+    assert not dialog.save()
+    assert ("reload_governance", None) not in service.calls
+    dialog.close()

@@ -233,3 +233,43 @@ def test_a_newer_server_person_wins_and_the_local_version_goes_to_history(
     )
     assert json.loads(str(replaced))["title"] == "Countess"
     assert outbox(alice.database, refused=False) == []
+
+
+def test_a_sent_email_reaches_the_server_once_and_stays_the_rep_s(
+    team_server: Server, make_client: Callable[[str], Client]
+) -> None:
+    from sqlalchemy import update
+
+    from dialer_app.db.models import Email
+
+    client = make_client("mailer")
+    person = add_person(client.database, "Ada", "Lovelace")
+    with client.database.sessions.begin() as session:
+        ada = session.scalars(select(Person).where(Person.uuid == person)).one()
+        email = Email(
+            person_id=ada.id, state="scheduled", to_address="ada@example.com", subject="Hi"
+        )
+        session.add(email)
+        session.flush()
+        email_uuid = email.uuid
+    with client.database.sessions.begin() as session:  # how the sender marks it (bulk UPDATE)
+        sent = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+        session.execute(
+            update(Email).where(Email.uuid == email_uuid).values(state="sent", sent_at=sent)
+        )
+    assert ("email", email_uuid, "upsert") in outbox(client.database)
+    engine = client.sync_engine(team_server.base_url, team_server.tokens["rep"])
+    engine.run_once()
+    engine.run_once()
+    emails = [c for c in feed(team_server, "admin") if c["type"] == "email"]
+    assert [c["uuid"] for c in emails] == [email_uuid]
+    record = emails[0]["record"]
+    assert isinstance(record, dict)
+    assert (record["state"], record["person_uuid"], record["sent_at"]) == (
+        "sent",
+        person,
+        "2026-03-02T09:00:00Z",  # as the server stores it
+    )
+    assert emails[0]["owner"] == "rep@acme.test"
+    assert not [c for c in feed(team_server, "rep2") if c["type"] == "email"]
+    assert outbox(client.database, refused=False) == []
