@@ -23,6 +23,7 @@ from pydantic import (
     model_validator,
 )
 
+from dialer_app.db.models import MembershipState, PhoneKind, StepType
 from dialer_app.domain.recording_rules import (
     GovernanceError,
     RecordingMode,
@@ -74,13 +75,6 @@ class Account(SyncedRecord):
     domain: Name | None = None
 
 
-class PhoneKind(enum.StrEnum):
-    OFFICE = "office"
-    MOBILE = "mobile"
-    HOME = "home"
-    OTHER = "other"
-
-
 class PhoneNumber(Strict):
     """One of a person's numbers; part of the person (they change together)."""
 
@@ -111,20 +105,6 @@ class Person(SyncedRecord):
 
 
 # ---------------------------------------------------------------- cadences
-
-
-class StepType(enum.StrEnum):
-    PHONE = "phone"
-    EMAIL = "email"
-    OTHER = "other"
-    INTEGRATION = "integration"
-
-
-class MembershipState(enum.StrEnum):
-    ACTIVE = "active"
-    PAUSED = "paused"
-    FINISHED = "finished"
-    REMOVED = "removed"
 
 
 class Cadence(SyncedRecord):
