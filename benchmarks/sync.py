@@ -26,8 +26,10 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from dialer_app.db.database import open_database
+from dialer_app.db.bulk_load import BULK_INDEXES
+from dialer_app.db.database import Database, open_database
 from dialer_app.db.models import Call
+from dialer_app.db.people_reader import PeopleReader
 from dialer_app.sync.client import ServerApi
 from dialer_app.sync.engine import SyncEngine, SyncReport
 from dialer_app.sync.push import push_outbox
@@ -81,6 +83,30 @@ def _log_calls(database_sessions: object, count: int) -> None:
             )
 
 
+def _check_pulled(database: Database, count: int) -> tuple[int, bool]:
+    """The pull's result as the app needs it: every person stored, the indexes a bulk pull
+    dropped built again, and the last person found by name and by number."""
+    with database.engine.connect() as connection:
+        people = int(connection.exec_driver_sql("SELECT count(*) FROM people").scalar_one())
+        indexes = {
+            str(row[0])
+            for row in connection.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'index'"
+            )
+        }
+    missing = set(BULK_INDEXES) - indexes
+    if missing:
+        raise SystemExit(f"indexes missing after the pull: {sorted(missing)}")
+    last = count - 1
+    reader = PeopleReader(database.path)
+    try:
+        by_name = [p.name for p in reader.search(f"First{last} Last{last}")]
+        by_number = [p.name for p in reader.search(f"{last:07d}")]
+    finally:
+        reader.close()
+    return people, by_name == [f"First{last} Last{last}"] and f"First{last} Last{last}" in by_number
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=10_000)
@@ -110,8 +136,7 @@ def main() -> int:
             report = SyncReport()
             engine._pull(me, cursor, report, lambda _p: None)
             pull_s = time.perf_counter() - started
-            people = database.engine.connect().exec_driver_sql("SELECT count(*) FROM people")
-            local_people = people.scalar()
+            local_people, findable = _check_pulled(database, args.people)
             _log_calls(database.sessions, args.calls)
             started = time.perf_counter()
             pushed = push_outbox(database.engine, api, me.email, lambda _d, _t: None)
@@ -127,7 +152,8 @@ def main() -> int:
             database.close()
             server.stop()
     print(
-        f"pulled {report.pulled} records ({local_people} people locally) in {pull_s:.2f} s; "
+        f"pulled {report.pulled} records ({local_people} people locally, the last one "
+        f"{'found' if findable else 'NOT FOUND'} by name and number) in {pull_s:.2f} s; "
         f"pushed {pushed.pushed} outbox entries ({args.calls} calls) in {push_s:.2f} s"
     )
     print(

@@ -21,12 +21,16 @@ Once the rows are parsed, two costs dominate a 100,000-person import:
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import queue
 import sqlite3
 import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy import Connection, Engine
 
 from dialer_app.db.search_index import flush_pending
 
@@ -51,6 +55,61 @@ migrations test compares the schema after a bulk import)."""
 
 DROP_INDEXES = tuple(f"DROP INDEX IF EXISTS {name}" for name in BULK_INDEXES)
 CREATE_INDEXES = tuple(BULK_INDEXES.values())
+
+
+class BulkWriter:
+    """Batches written on bulk mode's one connection: each under the lock it shares with
+    the background indexer, which indexes the batch once it is committed."""
+
+    def __init__(self, connection: Connection, lock: threading.Lock, indexer: BackgroundIndexer):
+        self.connection = connection
+        self._lock = lock
+        self._indexer = indexer
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[Connection]:
+        """The connection, for one batch the caller commits (or rolls back) inside."""
+        with self._lock:
+            yield self.connection
+        self._indexer.request()  # index this batch while the next one is prepared
+
+
+@contextlib.contextmanager
+def bulk_mode(engine: Engine) -> Iterator[BulkWriter]:
+    """Bulk mode on one connection of ``engine``: the random-order indexes dropped until
+    the end, the search index written by a :class:`BackgroundIndexer`, the WAL checkpoints
+    left to the indexer's commits (so they overlap the caller's work too). Whatever
+    happens, indexes and search index are whole again when this returns. For writes much
+    larger than the tables (a first import, a first sync pull): rebuilding costs less."""
+    lock = threading.Lock()
+    with engine.connect() as connection:
+        connection.info[DEFER_SEARCH_INDEX] = True
+        connection.exec_driver_sql("PRAGMA wal_autocheckpoint=0")
+        try:
+            _execute_and_commit(connection, DROP_INDEXES)
+            indexer = BackgroundIndexer(engine.raw_connection, lock)
+            try:
+                yield BulkWriter(connection, lock, indexer)
+            finally:
+                try:
+                    indexer.close()
+                finally:
+                    _execute_and_commit(connection, CREATE_INDEXES)
+        finally:
+            connection.info.pop(DEFER_SEARCH_INDEX, None)
+            connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint={_AUTOCHECKPOINT}")
+
+
+_AUTOCHECKPOINT = 1000
+"""SQLite's default, which the app's connections keep."""
+
+
+def _execute_and_commit(connection: Connection, statements: Sequence[str]) -> None:
+    if connection.in_transaction():  # a batch that failed half-way
+        connection.rollback()
+    for statement in statements:
+        connection.exec_driver_sql(statement)
+    connection.commit()
 
 
 def restore_indexes(database: Path, *, busy_timeout_ms: int = 5000) -> bool:

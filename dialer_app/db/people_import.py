@@ -15,20 +15,14 @@ import gc
 import itertools
 import json
 import operator
-import threading
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from dialer_app.db.bulk_load import (
-    CREATE_INDEXES,
-    DEFER_SEARCH_INDEX,
-    DROP_INDEXES,
-    BackgroundIndexer,
-)
+from dialer_app.db.bulk_load import bulk_mode
 from dialer_app.db.models import (
     Account,
     Person,
@@ -355,49 +349,20 @@ def _bulk_mode(total: int, stored_people: int) -> bool:
 
 @contextlib.contextmanager
 def _batch_sessions(sessions: sessionmaker[Session], bulk: bool) -> Iterator[BatchSession]:
-    """How each batch gets its session. In bulk mode (and when the sessions are bound to
-    an engine): on one connection of the import's, under the lock it shares with the
-    background indexer, with the random-order indexes dropped until the end; whatever
-    happens, indexes and search index are whole again when this returns."""
+    """How each batch gets its session: in bulk mode (when the sessions are bound to an
+    engine), on bulk mode's one connection (bulk_load.py)."""
     engine = sessions.kw.get("bind")
     if not bulk or not isinstance(engine, Engine):
         yield sessions
         return
-    lock = threading.Lock()
-    with engine.connect() as connection:
-        connection.info[DEFER_SEARCH_INDEX] = True
-        # the indexer's commits checkpoint the WAL, overlapping the parsing too
-        connection.exec_driver_sql("PRAGMA wal_autocheckpoint=0")
-        try:
-            _execute_and_commit(connection, DROP_INDEXES)
-            indexer = BackgroundIndexer(engine.raw_connection, lock)
+    with bulk_mode(engine) as writer:
 
-            @contextlib.contextmanager
-            def batch_session() -> Iterator[Session]:
-                with lock, sessions(bind=connection) as session:
-                    yield session
-                indexer.request()  # index this batch while the next one is parsed
+        @contextlib.contextmanager
+        def batch_session() -> Iterator[Session]:
+            with writer.batch() as connection, sessions(bind=connection) as session:
+                yield session
 
-            try:
-                yield batch_session
-            finally:
-                try:
-                    indexer.close()
-                finally:
-                    _execute_and_commit(connection, CREATE_INDEXES)
-        finally:
-            connection.info.pop(DEFER_SEARCH_INDEX, None)
-            connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint={_AUTOCHECKPOINT}")
-
-
-_AUTOCHECKPOINT = 1000
-"""SQLite's default, which the app's connections keep."""
-
-
-def _execute_and_commit(connection: Connection, statements: Sequence[str]) -> None:
-    for statement in statements:
-        connection.exec_driver_sql(statement)
-    connection.commit()
+        yield batch_session
 
 
 def _load_matches(
