@@ -75,6 +75,10 @@ class SyncEngine:
             self._me = self.api.me()
         return self._me
 
+    def close(self) -> None:
+        """Close the server connections (the engine is not used again)."""
+        self.api.close()
+
     def pending(self) -> int:
         return pending_count(self.engine)
 

@@ -42,9 +42,14 @@ class SyncBridge(QObject):
             self.worker.nudge()
 
     def stop(self) -> None:
+        """Stop the worker, then close its engine's connections to the server (a restart
+        after a settings change builds a new engine)."""
         if self.worker is not None:
             self.worker.stop()
             self.worker = None
+        if self._engine is not None:
+            self._engine.close()
+            self._engine = None
 
     def _on_status(self, status: SyncStatus) -> None:
         self.status_changed.emit(status)

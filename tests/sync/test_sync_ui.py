@@ -46,7 +46,8 @@ def test_the_indicator_shows_the_worker_s_status_and_retries(
     qtbot.addWidget(indicator)
     bridge = SyncBridge()
     bridge.status_changed.connect(indicator.show_status)
-    bridge.start(client.sync_engine(team_server.base_url, team_server.tokens["rep"]))
+    engine = client.sync_engine(team_server.base_url, team_server.tokens["rep"])
+    bridge.start(engine)
     try:
         qtbot.waitUntil(lambda: indicator.label.text().startswith("Synced"), timeout=60_000)
         assert bridge.role == "rep"
@@ -66,6 +67,7 @@ def test_the_indicator_shows_the_worker_s_status_and_retries(
         assert retried.is_set()
     finally:
         bridge.stop()
+    assert engine.api._http.is_closed  # a stopped sync leaves no connection open
 
 
 def test_test_connection_says_who_the_token_belongs_to(
