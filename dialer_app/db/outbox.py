@@ -82,6 +82,18 @@ def enqueue_many(
     cursor.executemany(_ENQUEUE_SQL, [(record_type, uuid, op, now) for uuid in uuids])
 
 
+def enqueue_range(cursor: Any, record_type: str, table: str, first_id: int, last_id: int) -> None:
+    """Like :func:`enqueue_many` (upserts) for the rows of ``table`` with ids in a range (a
+    bulk insert's), in one statement: the uuids never cross into Python."""
+    cursor.execute(
+        "INSERT INTO outbox (record_type, uuid, op, enqueued_at, attempts, error) "
+        f"SELECT ?, uuid, '{UPSERT}', ?, 0, '' FROM {table} WHERE id BETWEEN ? AND ? "
+        "ON CONFLICT (record_type, uuid) DO UPDATE SET "
+        "op = excluded.op, enqueued_at = excluded.enqueued_at, attempts = 0, error = ''",
+        (record_type, time.time(), first_id, last_id),
+    )
+
+
 def install(sessions: sessionmaker[Session]) -> None:
     """Queue every synced change made through sessions of this factory."""
     event.listen(sessions, "after_flush", _after_flush)
