@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from dialer_app.db import people_import
 from dialer_app.db.bulk_load import BULK_INDEXES, restore_indexes
-from dialer_app.db.models import Account, Person, PhoneNumber
+from dialer_app.db.models import Account, Person, PhoneKind, PhoneNumber
 from dialer_app.db.people_import import import_people
 from dialer_app.domain.csv_import import (
     ImportedPerson,
@@ -377,3 +377,52 @@ def test_indexes_are_left_to_an_import_in_progress(context: AppContext) -> None:
     finally:
         writer.close()
     assert restore_indexes(context.database.path)
+
+
+def test_someone_added_between_batches_takes_no_imported_person_s_id(
+    sessions: sessionmaker[Session],
+) -> None:
+    """Each batch's rows are built, ids included, before the batch takes the database; a
+    person and an account saved meanwhile (the rep, in the app) must not collide with
+    them or get their numbers."""
+    lines = ["Name,Email,Phone,Company"] + [
+        f"Person {i},p{i}@between.example,+1 212 555 {i:04d},Company {i // 3}" for i in range(40)
+    ]
+
+    def add_someone_during_the_second_batch(done: int, _total: int) -> bool:
+        if done == 10:  # batch one (rows 1-7) is committed, batch two is being sorted
+            with sessions.begin() as session:
+                someone = Person(first_name="Meanwhile", last_name="Added")
+                someone.account = Account(name="Elsewhere Inc")
+                someone.phone_numbers.append(
+                    PhoneNumber(
+                        kind=PhoneKind.MOBILE,
+                        e164="+14045550999",
+                        original="404 555 0999",
+                        digits="14045550999",
+                    )
+                )
+                session.add(someone)
+        return True
+
+    report = import_people(
+        sessions,
+        parsed("\n".join(lines)),
+        batch_size=7,
+        progress=add_someone_during_the_second_batch,
+    )
+
+    assert (report.created, report.problems) == (40, [])
+    with sessions() as session:
+        imported = {
+            p.email: p
+            for p in session.scalars(select(Person).where(Person.email.like("%@between.example")))
+        }
+        assert sorted(p.id for p in imported.values()) == sorted(report.person_ids)
+        for i in range(40):
+            person = imported[f"p{i}@between.example"]
+            assert [n.e164 for n in person.phone_numbers] == [f"+1212555{i:04d}"]
+            assert person.account is not None and person.account.name == f"Company {i // 3}"
+        someone = session.scalars(select(Person).where(Person.first_name == "Meanwhile")).one()
+        assert [n.e164 for n in someone.phone_numbers] == ["+14045550999"]
+        assert someone.account is not None and someone.account.name == "Elsewhere Inc"
