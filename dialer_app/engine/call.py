@@ -179,9 +179,12 @@ class OutboundCall(pj.Call):  # type: ignore[misc]
             log.debug("hangup %s: %s", self.call_id, exc.info())
 
     def set_mute(self, muted: bool) -> None:
-        """Stop (or restart) sending the rep's microphone into the call."""
+        """Stop (or restart) sending the rep's microphone into the call, and into its
+        recording (silence of the same length on the rep's side while muted)."""
         self.muted = muted
         self._wire()
+        if self.recorder is not None:
+            self.recorder.set_muted(muted)
         self._emit_media()
 
     def hold(self) -> None:
@@ -207,6 +210,8 @@ class OutboundCall(pj.Call):  # type: ignore[misc]
             raise RuntimeError("this call is already being recorded")
         self.recorder = CallRecorder(parts)
         self.recorder.start(self._ctx.capture_media())
+        if self.muted:
+            self.recorder.set_muted(True)
         if self._audio is not None:
             self.recorder.attach(self._audio)
 

@@ -139,6 +139,10 @@ class EngineConfig:
     at once, so a long pump costs no latency, only fewer idle wake-ups (2.2 -> ~1.2 % CPU)."""
     quality_interval_s: float = 1.0
     ringback: bool = True
+    microphone_wav: str = ""
+    """A WAV played in a loop as the rep's microphone instead of the capture device, on a
+    machine with no sound card (the lab's tests of what the rep sends; a demo). Empty:
+    the capture device."""
 
     def __post_init__(self) -> None:
         if self.bind_address and ipaddress.ip_address(self.bind_address).version != 4:

@@ -50,6 +50,7 @@ from dialer_app.engine.local_audio import LocalAudio
 from dialer_app.engine.loop import JobLoop
 from dialer_app.engine.media import (
     DISK_LOW_BYTES,
+    FilePlayer,
     PendingRecordings,
     Ringback,
     free_bytes,
@@ -99,6 +100,7 @@ class SipEngine:
         self._calls: dict[str, OutboundCall] = {}
         self._ringback: Ringback | None = None
         self._local_audio: LocalAudio | None = None
+        self._microphone: FilePlayer | None = None
         self._legs = LegBudget()
         self._serials = itertools.count(1)
         self._recordings = PendingRecordings()
@@ -320,7 +322,9 @@ class SipEngine:
         self._loop.schedule(delay_s, job)
 
     def capture_media(self) -> Any:
-        """The microphone's bridge port."""
+        """The microphone's bridge port (``microphone_wav``'s player when set)."""
+        if self._microphone is not None:
+            return self._microphone
         return self._endpoint().audDevManager().getCaptureDevMedia()
 
     def playback_media(self) -> Any:
@@ -411,6 +415,8 @@ class SipEngine:
         )
         self._ep.account_selector = self._lines.select_account
         self._ep.libStart()
+        if self._config.microphone_wav:
+            self._microphone = FilePlayer(self._config.microphone_wav, loop=True, post=self.post)
         self._ringback = Ringback(
             self._config.ringback and not self._null_audio, self.playback_media
         )
@@ -464,6 +470,7 @@ class SipEngine:
         if self._local_audio is not None:
             self._local_audio.close()
             self._local_audio = None
+        self._microphone = None  # its port is destroyed with the player, before libDestroy
         gc.collect()
         if self._lines is not None:
             self._lines.close()

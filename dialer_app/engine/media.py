@@ -82,12 +82,15 @@ class CallRecorder:
     A held call records silence on the prospect side (a sendonly stream decodes nothing).
 
     Pause sets each recorder's Rx level (bridge -> port in pjsua2) to 0: silence is
-    written while paused (``stopTransmit`` would cut the span out instead).
+    written while paused (``stopTransmit`` would cut the span out instead). Mute does the
+    same to the rep's part alone: what the rep says while muted is not on the call, so it
+    is not in the recording either.
     """
 
     def __init__(self, parts: RecordingParts) -> None:
         self.parts = parts
         self.paused = False
+        self.muted = False
         self.rep = _Part(parts.rep)
         self.prospect = None if parts.prospect is None else _Part(parts.prospect)
         self._silent = pj.AudioMediaTransmitParam()
@@ -113,8 +116,17 @@ class CallRecorder:
     def set_paused(self, paused: bool) -> None:
         """Write silence while paused."""
         self.paused = paused
-        for part in self._all():
-            part.rec.adjustRxLevel(0.0 if paused else 1.0)
+        self._apply_levels()
+
+    def set_muted(self, muted: bool) -> None:
+        """Write silence on the rep's part while the rep is muted."""
+        self.muted = muted
+        self._apply_levels()
+
+    def _apply_levels(self) -> None:
+        self.rep.rec.adjustRxLevel(0.0 if self.paused or self.muted else 1.0)
+        if self.prospect is not None:
+            self.prospect.rec.adjustRxLevel(0.0 if self.paused else 1.0)
 
     def problem(self) -> str | None:
         """Why the parts are no longer being written (stalled file, low disk), else None."""

@@ -268,3 +268,41 @@ def test_write_failure_stops_the_recording_and_the_call_goes_on(
         repair(part)  # after a failed write pjlib's stdio leaves the sizes at 0, even on close
     merge_to_stereo(rep, prospect, tmp_path / "call.wav")
     assert Stereo(tmp_path / "call.wav").seconds == pytest.approx(1.0, abs=0.2)
+
+
+def _tone_wav(path: Path, seconds: float = 1.0, hz: int = 440, amplitude: int = 8000) -> Path:
+    """A sine tone to stand in for the rep's voice (the lab has no microphone)."""
+    rate = 8000
+    samples = array.array(
+        "h",
+        (
+            int(amplitude * math.sin(2 * math.pi * hz * i / rate))
+            for i in range(int(rate * seconds))
+        ),
+    )
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(rate)
+        wav.writeframes(samples.tobytes())
+    return path
+
+
+def test_a_muted_rep_is_silence_of_the_same_length_on_the_rep_channel(
+    sip_lab: SipLab, tmp_path: Path
+) -> None:
+    """What the rep says while muted never reaches the call, so it is not recorded either;
+    the prospect is recorded throughout and the timeline is unchanged."""
+    microphone = _tone_wav(tmp_path / "rep-voice.wav")
+    proc = run_driver("mute", str(sip_lab.sip_port), str(tmp_path), str(microphone))
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, f"exit {proc.returncode}\nstdout:\n{out}\nstderr:\n{err}"
+    times = dict(line.split() for line in out.splitlines() if line.startswith(("MUTED", "UNMUTED")))
+    muted, unmuted = float(times["MUTED"]), float(times["UNMUTED"])
+    merge_to_stereo(tmp_path / "rep.wav", tmp_path / "prospect.wav", tmp_path / "call.wav")
+    stereo = Stereo(tmp_path / "call.wav")
+    assert stereo.rms(0, 0.0, muted - TOLERANCE_S) > SPEECH_RMS  # the rep before muting
+    assert stereo.rms(0, muted + TOLERANCE_S, unmuted - TOLERANCE_S) == 0.0
+    assert stereo.rms(0, unmuted + TOLERANCE_S) > SPEECH_RMS  # and after
+    assert stereo.seconds > unmuted + 0.5  # one timeline: the muted span is still there
+    assert stereo.rms(1) > SPEECH_RMS
