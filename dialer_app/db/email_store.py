@@ -19,6 +19,7 @@ SQLite keeps datetimes naive: everything is stored as UTC and read back as aware
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,8 +29,10 @@ from sqlalchemy import delete, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from dialer_app.db.call_log_store import record_completion
-from dialer_app.db.models import CadenceMembership, Email
+from dialer_app.db.models import CadenceMembership, Email, MembershipState, Person
 from dialer_app.domain.email_schedule import EDITABLE, PENDING, EmailState, is_late
+
+log = logging.getLogger(__name__)
 
 EMAIL_SENT = "email_sent"
 """``StepCompletion.outcome`` of an email step completed by its email going out."""
@@ -254,9 +257,29 @@ class EmailStore:
                 )
             )
 
+    def send_problem(self, email_id: int) -> str | None:
+        """Why this email must not go out now (see :func:`_send_problem`), else None."""
+        with self._sessions() as session:
+            email = session.get(Email, email_id)
+            return (
+                "That email no longer exists." if email is None else _send_problem(session, email)
+            )
+
     def claim(self, email_id: int, claimer: str, now: datetime, message_id: str) -> Claimed | None:
-        """scheduled → sending, atomically; None when another sender got there first."""
+        """scheduled → sending, atomically; None when another sender got there first, or
+        when the person can no longer get it (:func:`_send_problem`): then it goes back to
+        a draft, with the reason, and they are due on the step again once they can be."""
         with self._writing() as session:
+            email = session.get(Email, email_id)
+            if email is not None and email.state == EmailState.SCHEDULED.value:
+                problem = _send_problem(session, email)
+                if problem is not None:
+                    log.info("email %s not sent: %s", email_id, problem)
+                    email.state = EmailState.DRAFT.value
+                    email.due_at = email.scheduled_for = None
+                    email.schedule_zone = ""
+                    email.error = problem
+                    return None
             result = session.execute(
                 update(Email)
                 .where(Email.id == email_id, Email.state == EmailState.SCHEDULED.value)
@@ -438,3 +461,35 @@ class EmailStore:
         email.to_name = item.to_name
         email.subject = item.subject
         email.body = item.body
+
+
+def _send_problem(session: Session, email: Email) -> str | None:
+    """Why a cadence email must not go out now: the person was deleted or marked do not
+    contact, or is no longer active on the email's step (paused, finished, removed, the
+    step completed another way, the cadence archived). Checked when a sender claims it and
+    by Send Again, so nothing scheduled earlier reaches someone who left the step."""
+    if email.membership_id is None or email.step_id is None:
+        return None  # not a cadence email
+    who = email.to_name or email.to_address
+    membership = session.get(CadenceMembership, email.membership_id)
+    person = session.get(Person, email.person_id) if email.person_id is not None else None
+    if membership is None or person is None:
+        reason = f"{who} is no longer on the cadence"
+    elif person.do_not_contact:
+        reason = f"{who} is marked do not contact"
+    elif membership.cadence.archived:
+        reason = "the cadence is archived"
+    elif (state := MembershipState(membership.state)) in _LEFT_THE_CADENCE:
+        reason = _LEFT_THE_CADENCE[state].format(who=who)
+    elif membership.current_step_id != email.step_id:
+        reason = f"{who} is no longer on this step"
+    else:
+        return None
+    return f"Not sent: {reason}."
+
+
+_LEFT_THE_CADENCE = {
+    MembershipState.PAUSED: "{who} is paused on the cadence (due again once resumed)",
+    MembershipState.FINISHED: "{who} has finished the cadence",
+    MembershipState.REMOVED: "{who} was removed from the cadence",
+}

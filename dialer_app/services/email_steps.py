@@ -321,6 +321,9 @@ class EmailStepService(QObject):
         who = row.to_name or row.to_address
         if not needs_attention(row.state):
             raise EmailStepError(f"The email to {who} is not waiting to be sent again.")
+        problem = self.store.send_problem(email_id)
+        if problem is not None:
+            raise EmailStepError(problem)
         outgoing = self._outgoing_for(
             row.membership_id, row.person_id, row.step_id, row.subject, row.body, check=True
         )

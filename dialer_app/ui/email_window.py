@@ -211,6 +211,8 @@ class EmailWindow(QWidget):
             state = (
                 "Not sent: " if email.state is EmailState.FAILED else "Unknown: "
             ) + email.error
+        elif email.state is EmailState.DRAFT and email.error:
+            state = email.error  # scheduled, then held back: "Not sent: … was paused …"
         elif email.pending and email.state is not None:
             said = status_text(
                 email.state, self.service.rep_zone(), scheduled_for=email.scheduled_for

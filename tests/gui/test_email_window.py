@@ -411,6 +411,30 @@ def test_a_scheduled_email_shows_read_only_with_unschedule(
     assert row is not None and row.state is EmailState.DRAFT
 
 
+def test_an_email_held_back_from_a_paused_person_says_why_when_they_are_due_again(
+    qtbot: QtBot, mail_window: MainWindow, mail_context: AppContext
+) -> None:
+    panel, email = _run(qtbot, mail_window, mail_context)
+    first = panel.people[0]
+    qtbot.mouseClick(email.send_button, LEFT)  # scheduled for now
+    service = mail_window.cadence_service()
+    service.pause(first.membership_id)  # before the sender gets to it
+    _fail_due(mail_context, "never reached: the person left the step first")
+    row = _store(mail_context).current(first.membership_id, panel.running.step_id)  # type: ignore[union-attr]
+    assert row is not None and row.state is EmailState.DRAFT
+
+    service.resume(first.membership_id)
+    mail_window._cadences_changed()
+    step_id = panel.running.step_id  # type: ignore[union-attr]
+    panel.run(next(r for r in panel.todo.rows if r.step_id == step_id))  # Run Step again
+    ids = [p.membership_id for p in panel.people]
+    panel.go_to(ids.index(first.membership_id) - panel.index)
+    assert email.state_label.text() == (
+        f"Not sent: {first.name} is paused on the cadence (due again once resumed)."
+    )
+    assert email.send_button.isEnabled()  # their draft, ready to go
+
+
 def test_overview_due_count_leaves_out_scheduled_emails(
     qtbot: QtBot, mail_window: MainWindow, mail_context: AppContext
 ) -> None:

@@ -332,3 +332,54 @@ def test_check_connection_messages(rig: Rig) -> None:
     rig.lab.stop()
     ok, text = check_connection(account, password)
     assert not ok and "refused the connection" in text
+
+
+def test_a_scheduled_email_never_reaches_someone_who_left_the_step(
+    rig: Rig, context: AppContext
+) -> None:
+    """Paused or marked do not contact after the email was scheduled: the sender sends
+    nothing, the email is a draft again with the reason, and a resumed person is due with
+    their text kept."""
+    ava, ben = rig.due()[:2]
+    opened = rig.emails.open(ava, rig.step_id)
+    personal = opened.body.replace("How is Atlanta?", "Loved your talk.")
+    rig.emails.send_now(ava, rig.step_id, opened.subject, personal)
+    _send_template(rig, ben)
+    rig.cadences.pause(ava.membership_id)
+    with context.database.sessions.begin() as session:
+        person = session.get(Person, ben.person_id)
+        assert person is not None
+        person.do_not_contact = True
+
+    assert rig.sender().run_once() == []
+    assert rig.lab.messages() == [] and rig.completions() == []
+    drafts = {row.person_id: row for row in rig.emails.store.all_rows()}
+    assert drafts[ava.person_id].state is EmailState.DRAFT
+    assert drafts[ava.person_id].error == (
+        "Not sent: Ava Thompson is paused on the cadence (due again once resumed)."
+    )
+    assert drafts[ben.person_id].state is EmailState.DRAFT
+    assert drafts[ben.person_id].error == "Not sent: Ben Carter is marked do not contact."
+
+    rig.cadences.resume(ava.membership_id)
+    [again] = [p for p in rig.due() if p.membership_id == ava.membership_id]
+    reopened = rig.emails.open(again, rig.step_id)
+    assert reopened.body == personal  # the rep's text survived
+    rig.emails.send_now(again, rig.step_id, reopened.subject, reopened.body)
+    assert [o.state for o in rig.sender().run_once()] == [EmailState.SENT]
+    [message] = rig.lab.wait_for(1)
+    assert "Loved your talk." in message.get_content()
+
+
+def test_send_again_is_refused_once_the_person_was_removed(rig: Rig) -> None:
+    emma = rig.due()[4]
+    _send_template(rig, emma)
+    [outcome] = rig.sender(password="wrong").run_once()
+    assert outcome.state is EmailState.FAILED
+    rig.cadences.remove(emma.membership_id)
+    [failed] = rig.emails.pending_on_step(rig.step_id)
+    with pytest.raises(
+        EmailStepError, match=r"Not sent: Emma Rodriguez was removed from the cadence\."
+    ):
+        rig.emails.send_again(failed.id)
+    assert rig.sender().run_once() == [] and rig.lab.messages() == []
