@@ -49,10 +49,16 @@ def new_token() -> str:
 
 def issue_token(session: Session, user: User) -> str:
     """A new token for ``user``; the caller shows it once, the database keeps its hash."""
+    return issue_token_row(session, user)[1]
+
+
+def issue_token_row(session: Session, user: User) -> tuple[ApiToken, str]:
+    """A new token for ``user`` and its row (whose id an admin revokes it by)."""
     token = new_token()
-    session.add(ApiToken(user_id=user.id, token_hash=hash_token(token)))
+    row = ApiToken(user_id=user.id, token_hash=hash_token(token))
+    session.add(row)
     session.flush()
-    return token
+    return row, token
 
 
 def create_user(session: Session, team: Team, email: str, role: Role) -> tuple[User, str]:

@@ -48,6 +48,11 @@ def add_serve_parser(commands: argparse._SubParsersAction[argparse.ArgumentParse
         metavar="EMAIL",
         help="add a user (with --team and --role), print their API token once and exit",
     )
+    serve.add_argument(
+        "--revoke-tokens",
+        metavar="EMAIL",
+        help="revoke every API token of a user (a lost laptop, someone who left) and exit",
+    )
     serve.add_argument("--team", metavar="NAME", help="the new user's team (made if new)")
     serve.add_argument(
         "--role", choices=("rep", "admin"), default="rep", help="the new user's role"
@@ -71,6 +76,8 @@ def run_serve(args: argparse.Namespace, paths: AppPaths) -> int:
     try:
         if args.create_user:
             return _create_user(database, args.create_user, args.team, args.role)
+        if args.revoke_tokens:
+            return _revoke_tokens(database, args.revoke_tokens)
         recordings_dir = args.recordings_dir or folder / "recordings"
         return _serve(database, recordings_dir, args.host, args.port)
     finally:
@@ -109,6 +116,26 @@ def _create_user(database: Database, email: str, team_name: str | None, role: st
     print(f"Created {summary}.")
     print("API token (shown once, keep it safe):")
     print(token)
+    return 0
+
+
+def _revoke_tokens(database: Database, email: str) -> int:
+    from sqlalchemy import delete, select
+
+    from dialer_app.server.models import ApiToken, User
+
+    with database.writes.begin() as session:
+        user_id = session.scalar(select(User.id).where(User.email == email.strip().lower()))
+        if user_id is None:
+            print(f"dialer-app serve: no user {email}", file=sys.stderr)
+            return 1
+        result = session.execute(delete(ApiToken).where(ApiToken.user_id == user_id))
+        revoked = int(getattr(result, "rowcount", 0) or 0)
+    print(
+        f"Revoked {revoked} token{'s' if revoked != 1 else ''} of {email.strip().lower()}: "
+        "their apps now get 401 until given a new token (--create-user for a new user, "
+        "or an admin's POST /admin/users/{id}/tokens)."
+    )
     return 0
 
 

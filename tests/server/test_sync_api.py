@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 
 from dialer_app.server.schemas import Account, ChangesPage
-from tests.server.conftest import Server, new_uuid
+from tests.server.conftest import Server, create_user, new_uuid, run_cli
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -93,6 +93,40 @@ def test_tokens_from_the_cli_and_the_admin_endpoint_identify_their_users(server:
         assert wrong.status_code == 401
         second = anonymous.get("/me", headers={"Authorization": f"Bearer {another['token']}"})
         assert second.json()["email"] == "rep@acme.test"
+
+
+def test_an_admin_revokes_a_lost_laptop_s_token_and_the_cli_revokes_all(server: Server) -> None:
+    def me(token: str) -> int:
+        with httpx.Client(base_url=server.base_url) as anonymous:
+            headers = {"Authorization": f"Bearer {token}"}
+            return anonymous.get("/me", headers=headers).status_code
+
+    with server.client("admin") as admin, server.client("rep") as rep:
+        rep_id = _user_id(admin, "rep@acme.test")
+        laptop = admin.post(f"/admin/users/{rep_id}/tokens").json()
+        assert me(laptop["token"]) == 200
+        listed = admin.get(f"/admin/users/{rep_id}/tokens").json()
+        assert laptop["token_id"] in [t["id"] for t in listed] and len(listed) >= 2
+        assert rep.delete(f"/admin/tokens/{laptop['token_id']}").status_code == 403
+        with server.client("other_admin") as globex:  # another team's admin: not theirs
+            assert globex.delete(f"/admin/tokens/{laptop['token_id']}").status_code == 404
+            assert globex.get(f"/admin/users/{rep_id}/tokens").status_code == 404
+        assert admin.delete(f"/admin/tokens/{laptop['token_id']}").status_code == 204
+        assert me(laptop["token"]) == 401  # the lost laptop is locked out
+        assert rep.get("/me").status_code == 200  # the rep's other tokens still work
+        assert admin.delete(f"/admin/tokens/{laptop['token_id']}").status_code == 404
+        assert laptop["token_id"] not in [
+            t["id"] for t in admin.get(f"/admin/users/{rep_id}/tokens").json()
+        ]
+
+    leaver = create_user(server.data_dir, server.db_url, "leaver@exit.test", "Exit", "admin")
+    assert me(leaver) == 200
+    done = run_cli(server.data_dir, "--db", server.db_url, "--revoke-tokens", "Leaver@exit.test")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Revoked 1 token of leaver@exit.test")
+    assert me(leaver) == 401
+    unknown = run_cli(server.data_dir, "--db", server.db_url, "--revoke-tokens", "nobody@x.test")
+    assert unknown.returncode == 1 and "no user nobody@x.test" in unknown.stderr
 
 
 def _user_id(admin: httpx.Client, email: str) -> int:

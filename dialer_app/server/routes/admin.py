@@ -9,10 +9,11 @@ from fastapi import APIRouter, HTTPException, Path
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
-from dialer_app.server.auth import EMAIL_PATTERN, UserExists, create_user, issue_token
+from dialer_app.server.auth import EMAIL_PATTERN, UserExists, create_user, issue_token_row
 from dialer_app.server.deps import Admin, AppServices, Caller
-from dialer_app.server.models import Role, Team, User
+from dialer_app.server.models import ApiToken, Role, Team, User
 from dialer_app.server.routes.records import ERRORS
 
 router = APIRouter(tags=["users"])
@@ -39,6 +40,12 @@ class NewUser(BaseModel):
 class IssuedToken(BaseModel):
     user: UserOut
     token: str = Field(description="Shown this once; the server keeps only its hash.")
+    token_id: int = Field(description="Revoke it with DELETE /admin/tokens/{token_id}.")
+
+
+class TokenOut(BaseModel):
+    id: int
+    created_at: datetime
 
 
 def _user_out(user: User) -> UserOut:
@@ -69,7 +76,8 @@ def add_user(new: NewUser, principal: Admin, services: AppServices) -> IssuedTok
         with services.database.writes.begin() as session:
             team = session.get_one(Team, principal.team_id)
             user, token = create_user(session, team, new.email, new.role)
-            issued = IssuedToken(user=_user_out(user), token=token)
+            token_id = session.scalars(select(ApiToken.id).where(ApiToken.user_id == user.id)).one()
+            issued = IssuedToken(user=_user_out(user), token=token, token_id=token_id)
     except UserExists as exc:
         raise HTTPException(409, str(exc)) from exc
     except IntegrityError as exc:  # the same email added at the same moment by another admin
@@ -85,7 +93,39 @@ def add_token(
 ) -> IssuedToken:
     """Another token for a user of the admin's team (a new laptop); earlier ones keep working."""
     with services.database.writes.begin() as session:
-        user = session.get(User, user_id)
-        if user is None or user.team_id != principal.team_id:
-            raise HTTPException(404, "no such user")
-        return IssuedToken(user=_user_out(user), token=issue_token(session, user))
+        user = _team_user(session, principal.team_id, user_id)
+        row, token = issue_token_row(session, user)
+        return IssuedToken(user=_user_out(user), token=token, token_id=row.id)
+
+
+@router.get("/admin/users/{user_id}/tokens", response_model=list[TokenOut], responses=ERRORS)
+def list_tokens(
+    user_id: Annotated[int, Path(ge=1, le=2**31 - 1)], principal: Admin, services: AppServices
+) -> list[TokenOut]:
+    """A user's working tokens, oldest first (the tokens themselves are not kept)."""
+    with services.database.reads() as session:
+        user = _team_user(session, principal.team_id, user_id)
+        rows = session.scalars(
+            select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)
+        )
+        return [TokenOut(id=row.id, created_at=row.created_at) for row in rows]
+
+
+@router.delete("/admin/tokens/{token_id}", status_code=204, responses=ERRORS)
+def revoke_token(
+    token_id: Annotated[int, Path(ge=1, le=2**31 - 1)], principal: Admin, services: AppServices
+) -> None:
+    """Revoke a token of the admin's team (a lost laptop, someone who left): its next
+    request answers 401. The user's other tokens keep working."""
+    with services.database.writes.begin() as session:
+        row = session.get(ApiToken, token_id)
+        if row is None or session.get_one(User, row.user_id).team_id != principal.team_id:
+            raise HTTPException(404, "no such token")
+        session.delete(row)
+
+
+def _team_user(session: Session, team_id: int, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None or user.team_id != team_id:
+        raise HTTPException(404, "no such user")
+    return user
