@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dialer_app.db.readonly import connect_read_only
-from dialer_app.domain.recording_status import is_playable, recording_summary
+from dialer_app.domain.recording_status import SHOWN_STATE_SQL, is_playable, recording_summary
 
 
 @dataclass(frozen=True)
@@ -46,12 +46,12 @@ class CallRow:
         )
 
 
-_SELECT = """
+_SELECT = f"""
 SELECT c.uuid, c.started_at, c.person_id,
        coalesce(trim(p.first_name || ' ' || p.last_name), ''),
        c.number_e164, c.duration_s, coalesce(c.outcome, ''), coalesce(c.outcome_message, ''),
        coalesce(d.name, ''), coalesce(s.name, ''), c.notes, c.log_state, c.success, c.sync_state,
-       coalesce(r.state, ''), coalesce(r.problem, ''), coalesce(r.deleted_reason, '')
+       coalesce({SHOWN_STATE_SQL}, ''), coalesce(r.problem, ''), coalesce(r.deleted_reason, '')
 FROM calls c
 LEFT JOIN recordings r ON r.call_id = c.id
 LEFT JOIN people p ON p.id = c.person_id

@@ -14,7 +14,7 @@ from pathlib import Path
 from dialer_app.db.people_search import escape_like
 from dialer_app.db.readonly import connect_read_only
 from dialer_app.domain.phone import digits_only
-from dialer_app.domain.recording_status import PLAYABLE_STATES
+from dialer_app.domain.recording_status import PLAYABLE_STATES, SHOWN_STATE_SQL
 
 
 @dataclass(frozen=True)
@@ -54,17 +54,19 @@ class RecordingQuery:
     until: datetime | None = None
 
 
-_COLUMNS = """
+_COLUMNS = f"""
 SELECT c.uuid, c.person_id, coalesce(trim(p.first_name || ' ' || p.last_name), ''),
        c.number_e164, c.started_at, r.duration_s, coalesce(d.name, ''), coalesce(c.notes, ''),
-       r.state, r.file_name, r.one_sided, r.call_offset_s, r.segments, r.problem,
+       {SHOWN_STATE_SQL}, r.file_name, r.one_sided, r.call_offset_s, r.segments, r.problem,
        r.deleted_reason
 FROM recordings r
 JOIN calls c ON c.id = r.call_id
 LEFT JOIN people p ON p.id = c.person_id
 LEFT JOIN dispositions d ON d.id = c.disposition_id
 """
-_PLAYABLE = "r.state IN ({})".format(", ".join(f"'{s}'" for s in PLAYABLE_STATES))
+_PLAYABLE = "r.upload_state != 'remote' AND r.state IN ({})".format(
+    ", ".join(f"'{s}'" for s in PLAYABLE_STATES)
+)
 _TEXT_MATCH = (
     "(trim(p.first_name || ' ' || p.last_name) LIKE :{n} ESCAPE '\\'"
     " OR c.number_e164 LIKE :{n} ESCAPE '\\' OR d.name LIKE :{n} ESCAPE '\\'"

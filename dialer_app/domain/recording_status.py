@@ -16,11 +16,22 @@ READY = "ready"
 REPAIRED = "repaired"
 FAILED = "failed"
 DELETED = "deleted"
+ON_SERVER = "on_server"
+"""Not a stored state: how the readers show a recording made on another computer whose
+audio the sync has not downloaded yet (``recordings.upload_state = 'remote'``)."""
 PLAYABLE_STATES = (READY, REPAIRED)
 """A file is there to play: finished, or kept up to a crash and repaired."""
 
 LISTEN = "Listen to Recording"
 NO_RECORDING = "No Recording"  # seed 001's words on the Calls page
+
+
+SHOWN_STATE_SQL = (
+    f"CASE WHEN r.upload_state = 'remote' AND r.state IN ('{READY}', '{REPAIRED}')"
+    f" THEN '{ON_SERVER}' ELSE r.state END"
+)
+"""The readers' state column: a recording whose audio is still on the server is shown as
+such (not playable), whatever its stored state."""
 
 
 def is_playable(state: str) -> bool:
@@ -30,17 +41,19 @@ def is_playable(state: str) -> bool:
 def recording_summary(state: str, *, problem: str = "", deleted_reason: str = "") -> str:
     """One line for a call's Recording column: "Listen to Recording", "No Recording",
     "Recording deleted: older than 90 days (team rule)", ..."""
-    if state == READY:
-        return LISTEN
-    if state == REPAIRED:
-        return f"{LISTEN} (repaired after a crash)"
     if state == DELETED:
         return f"Recording deleted: {deleted_reason}" if deleted_reason else "Recording deleted"
     if state == FAILED:
         return problem or "Recording failed"
-    if state == RECORDING:
-        return "Recording…"
-    return NO_RECORDING
+    return _SUMMARIES.get(state, NO_RECORDING)
+
+
+_SUMMARIES = {
+    READY: LISTEN,
+    REPAIRED: f"{LISTEN} (repaired after a crash)",
+    RECORDING: "Recording…",
+    ON_SERVER: "Recording on the team server: it downloads at the next sync",
+}
 
 
 @dataclass(frozen=True)

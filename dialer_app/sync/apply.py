@@ -16,6 +16,7 @@ and are resolved to local ids here; the feed is applied in dependency order per 
 from __future__ import annotations
 
 import json
+import uuid as uuid_module
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -64,6 +65,29 @@ TABLES = {
     "recording": "recordings",
     "email": "emails",
 }
+
+
+_AUDIO_STATES = frozenset({"ready", "repaired"})
+_PULLED = _AUDIO_STATES | {"failed", "deleted"}
+"""Recording states taken from the server ("recording": still being written elsewhere)."""
+_RECORDING_COLUMNS = (
+    "uuid",
+    "updated_at",
+    "call_id",
+    "state",
+    "one_sided",
+    "file_name",
+    "started_at",
+    "call_offset_s",
+    "duration_s",
+    "size_bytes",
+    "sha256",
+    "segments",
+    "problem",
+    "deleted_at",
+    "deleted_reason",
+    "upload_state",
+)
 
 
 @dataclass
@@ -542,7 +566,57 @@ class Applier:
         self.applied.count("step_completion", len(rows))
 
     def _recordings(self, live: Sequence[Record]) -> None:
-        """Recording metadata stays on the server: the audio is not on this computer."""
+        """The rep's recordings made on another computer (a new laptop): their metadata,
+        marked ``remote`` until the sync downloads the audio (``downloads.py``). A call has
+        one recording; one still being written elsewhere waits for its final version."""
+        missing = [
+            c for c in self._own_missing("recordings", live) if c["record"]["state"] in _PULLED
+        ]
+        records = [c["record"] for c in missing]
+        calls = self.ids("calls", (r["call_uuid"] for r in records))
+        taken = self._recorded_calls(calls.values())
+        rows = []
+        for change in missing:
+            r = change["record"]
+            call_id = calls.get(r["call_uuid"])
+            if call_id is None or call_id in taken:
+                continue
+            taken.add(call_id)
+            audio = r["state"] in _AUDIO_STATES and bool(r.get("sha256"))
+            rows.append(
+                (
+                    change["uuid"],
+                    to_stored_time(change["updated_at"]),
+                    call_id,
+                    r["state"],
+                    _bool(r.get("one_sided")),
+                    # named by the call's uuid as everywhere (never by what a server sends)
+                    f"{uuid_module.UUID(r['call_uuid'])}.wav" if audio else None,
+                    to_stored_time(r["started_at"]),
+                    r.get("call_offset_s") or 0.0,
+                    r.get("duration_s"),
+                    r.get("size_bytes"),
+                    r.get("sha256"),
+                    json.dumps(r.get("segments") or []),
+                    r.get("problem") or "",
+                    to_stored_time(r.get("deleted_at")),
+                    r.get("deleted_reason") or "",
+                    "remote" if audio else "synced",
+                )
+            )
+        self._write("recordings", _RECORDING_COLUMNS, rows, {})
+        self.applied.count("recording", len(rows))
+
+    def _recorded_calls(self, call_ids: Iterable[int]) -> set[int]:
+        wanted = sorted(set(call_ids))
+        found: set[int] = set()
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = tuple(wanted[start : start + _CHUNK])
+            rows = self.c.exec_driver_sql(
+                f"SELECT call_id FROM recordings WHERE call_id IN ({_marks(chunk)})", chunk
+            )
+            found.update(int(row[0]) for row in rows)
+        return found
 
     def _emails(self, live: Sequence[Record]) -> None:
         """The rep's emails are written here and only pushed; the server's copy is the

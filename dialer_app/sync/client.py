@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import ipaddress
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -131,6 +133,26 @@ class ServerApi:
 
     def changes(self, since: int, limit: int = 5000) -> Any:
         return self.request("GET", "/changes", params={"since": since, "limit": limit}).json()
+
+    def download(self, path: str, target: Path, progress: Callable[[int], None]) -> bool:
+        """Stream ``GET path`` into ``target``; False when the server answers 404 (for a
+        recording: its audio is not uploaded yet). ``progress`` gets the bytes so far."""
+        try:
+            with self._http.stream("GET", path) as response:
+                if response.status_code == 404:
+                    return False
+                if response.status_code != 200:
+                    response.read()
+                    raise _error(response)
+                written = 0
+                with target.open("wb") as handle:
+                    for chunk in response.iter_bytes(1024 * 1024):
+                        handle.write(chunk)
+                        written += len(chunk)
+                        progress(written)
+        except httpx.TransportError as exc:
+            raise Offline(f"Can't reach the team server at {self.base_url} ({exc}).") from exc
+        return True
 
     def get_record(self, path: str, record_id: str) -> Any | None:
         """The server's current version of one record, or None if it has none."""

@@ -21,6 +21,7 @@ from dialer_app.db.bulk_load import BulkWriter, bulk_mode
 from dialer_app.db.models import utc_now
 from dialer_app.sync.apply import Applier
 from dialer_app.sync.client import Me, ServerApi
+from dialer_app.sync.downloads import download_remote
 from dialer_app.sync.push import pending_count, push_outbox
 from dialer_app.sync.uploads import upload_pending
 
@@ -31,7 +32,8 @@ BULK_MAX_STORED_PEOPLE = 10_000
 
 @dataclass(frozen=True)
 class Progress:
-    """Where a pass is: ``phase`` is "push", "pull" or "upload"; done/total in its unit."""
+    """Where a pass is: ``phase`` is "push", "pull", "upload" or "download"; done/total in
+    its unit."""
 
     phase: str
     done: int
@@ -46,6 +48,7 @@ class SyncReport:
     pushed: int = 0
     pulled: int = 0
     uploaded: int = 0
+    downloaded: int = 0
     refused: list[str] = field(default_factory=list)
     settings_changed: bool = False
 
@@ -99,6 +102,14 @@ class SyncEngine:
         )
         report.uploaded = uploads.uploaded
         report.refused += uploads.failed
+        downloads = download_remote(
+            self.engine,
+            self.api,
+            self.recordings_dir,
+            lambda d, t: progress(Progress("download", d, t)),
+        )
+        report.downloaded = downloads.downloaded
+        report.refused += downloads.failed
         self.record_success()
         return report
 

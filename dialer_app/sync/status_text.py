@@ -13,7 +13,12 @@ MANAGED_BY_SERVER = "Managed by your team server"
 CALL_SYNC_WORDS = {"pending": "Waiting", "synced": "Synced", "error": "Refused"}
 """The calls list's Sync column, from ``calls.sync_state``."""
 
-_PHASES = {"push": "sending", "pull": "receiving", "upload": "uploading recordings"}
+_PHASES = {
+    "push": "sending",
+    "pull": "receiving",
+    "upload": "uploading recordings",
+    "download": "downloading recordings",
+}
 
 
 @dataclass(frozen=True)

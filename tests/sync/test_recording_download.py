@@ -1,0 +1,98 @@
+"""A rep's recordings follow them to a new computer, against a real ``dialer-app serve``:
+the pull brings the metadata, the sync downloads the audio once the old computer has
+uploaded it, checks it against its SHA-256, and only then does it play."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from dialer_app.db.calls_reader import CallsReader
+from dialer_app.db.recordings_reader import RecordingsReader
+from dialer_app.domain.recording_status import ON_SERVER, READY, recording_summary
+from dialer_app.sync.push import push_outbox
+from tests.server.conftest import Server
+from tests.sync.conftest import Client, start_team_server
+from tests.sync.helpers import add_recording, log_call, scalar
+
+pytestmark = pytest.mark.slow
+
+SIZE = 300_000
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server of this module's own: a new computer pulls every recording of the rep."""
+    server = start_team_server(tmp_path_factory.mktemp("download-server"))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def _recording_state(client: Client, call_uuid: str) -> str:
+    reader = CallsReader(client.database.path)
+    try:
+        [row] = [r for r in reader.recent(limit=500) if r.uuid == call_uuid]
+        return row.recording_state
+    finally:
+        reader.close()
+
+
+def test_a_recording_made_on_the_old_laptop_plays_on_the_new_one(
+    server: Server, make_client: Callable[[str], Client]
+) -> None:
+    old = make_client("old-laptop")
+    call = log_call(old.database, notes="Recorded on the old laptop")
+    recording = add_recording(old.database, old.recordings_dir, call, SIZE)
+    old_sync = old.sync_engine(server.base_url, server.tokens["rep"])
+    # the metadata reaches the server before the audio does
+    push_outbox(old.database.engine, old_sync.api, "rep@acme.test", lambda _d, _t: None)
+
+    new = make_client("new-laptop")
+    new_sync = new.sync_engine(server.base_url, server.tokens["rep"])
+    report = new_sync.run_once()
+    assert report.downloaded == 0  # not uploaded yet: waits, no error
+    assert not any("recording" in line for line in report.refused)
+    assert _recording_state(new, call) == ON_SERVER
+    assert recording_summary(ON_SERVER).startswith("Recording on the team server")
+    assert not (new.recordings_dir / f"{call}.wav").exists()
+
+    assert old_sync.run_once().uploaded == 1
+    assert new_sync.run_once().downloaded == 1
+    audio = (new.recordings_dir / f"{call}.wav").read_bytes()
+    original = (old.recordings_dir / f"{call}.wav").read_bytes()
+    assert hashlib.sha256(audio).digest() == hashlib.sha256(original).digest()
+    assert _recording_state(new, call) == READY
+    reader = RecordingsReader(new.database.path)
+    try:
+        listed = reader.page(limit=50)
+        assert [r.call_uuid for r in listed] == [call]  # the Recordings page lists it now
+        assert listed[0].file_name == f"{call}.wav"
+    finally:
+        reader.close()
+    assert scalar(
+        new.database, "SELECT upload_state FROM recordings WHERE uuid = ?", recording
+    ) == ("synced")
+    assert new_sync.run_once().downloaded == 0  # once
+    assert old_sync.run_once().uploaded == 0  # and the new laptop uploads nothing back
+
+
+def test_audio_that_does_not_match_its_checksum_is_never_put_in_place(
+    server: Server, make_client: Callable[[str], Client]
+) -> None:
+    old = make_client("recorder")
+    call = log_call(old.database, notes="Tampered on the server")
+    recording = add_recording(old.database, old.recordings_dir, call, SIZE)
+    assert old.sync_engine(server.base_url, server.tokens["rep"]).run_once().uploaded == 1
+    [stored] = server.recordings_dir.glob(f"*/{recording}.wav")
+    stored.write_bytes(b"\0" * SIZE)  # same size, other bytes: a damaged disk on the server
+
+    new = make_client("second")
+    report = new.sync_engine(server.base_url, server.tokens["rep"]).run_once()
+    assert any("does not match its checksum" in line for line in report.refused)
+    assert not (new.recordings_dir / f"{call}.wav").exists()
+    assert not list(new.recordings_dir.glob("*.part"))
+    assert _recording_state(new, call) == ON_SERVER  # tried again at the next pass
