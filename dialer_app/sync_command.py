@@ -54,7 +54,8 @@ def run_sync(paths: AppPaths, *, once: bool, out: Out = print) -> int:
                     "push": "Pushing local changes:",
                     "pull": "Pulling the team's changes:",
                     "upload": "Uploading recordings (bytes):",
-                }[p.phase]
+                    "download": "Downloading recordings (bytes):",
+                }.get(p.phase, f"{p.phase.capitalize()}:")
             )
             bars[p.phase] = _ProgressBar(out, tty)
         bars[p.phase](p.done, p.total)
@@ -102,7 +103,7 @@ def _loop(engine: object, once: bool, progress: Callable[..., None], out: Out) -
         failures = 0
         out(
             f"Synced: {report.pushed} changes sent, {report.pulled} received, "
-            f"{report.uploaded} recordings uploaded."
+            f"{report.uploaded} recordings uploaded, {report.downloaded} downloaded."
         )
         for reason in report.refused:
             out(f"  refused: {reason}")

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-HEAD_REVISION = "0009"
+HEAD_REVISION = "0010"
 """The newest migration; a test checks it equals Alembic's head."""
 
 _SQLITE_HEADER = b"SQLite format 3\x00"

@@ -510,6 +510,19 @@ class SyncState(Base):
     last_error_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class SyncDeferred(Base):
+    """A pulled record whose reference has not arrived yet (a recording whose call comes on
+    a later page: the feed orders records by their latest write, and a call is often edited
+    after its recording). Applied again after every page, until its reference is there."""
+
+    __tablename__ = "sync_deferred"
+
+    record_type: Mapped[str] = mapped_column(String(32), primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    change: Mapped[str] = mapped_column(Text)
+    """The feed entry as JSON ({type, uuid, deleted, updated_at, owner, record})."""
+
+
 class PersonHistory(Base):
     """A local version of a person that a newer server version replaced (last writer wins),
     kept so nothing a rep typed is lost silently."""

@@ -547,6 +547,7 @@ class Applier:
             r = change["record"]
             membership, step = memberships.get(r["membership_uuid"]), steps.get(r["step_uuid"])
             if membership is None or step is None:
+                self.defer(change)  # its membership or step comes on a later page
                 continue
             rows.append(
                 (
@@ -569,6 +570,7 @@ class Applier:
         """The rep's recordings made on another computer (a new laptop): their metadata,
         marked ``remote`` until the sync downloads the audio (``downloads.py``). A call has
         one recording; one still being written elsewhere waits for its final version."""
+        self._refresh_remote(live)
         missing = [
             c for c in self._own_missing("recordings", live) if c["record"]["state"] in _PULLED
         ]
@@ -579,7 +581,10 @@ class Applier:
         for change in missing:
             r = change["record"]
             call_id = calls.get(r["call_uuid"])
-            if call_id is None or call_id in taken:
+            if call_id is None:
+                self.defer(change)  # its call comes on a later page
+                continue
+            if call_id in taken:
                 continue
             taken.add(call_id)
             audio = r["state"] in _AUDIO_STATES and bool(r.get("sha256"))
@@ -606,6 +611,48 @@ class Applier:
             )
         self._write("recordings", _RECORDING_COLUMNS, rows, {})
         self.applied.count("recording", len(rows))
+
+    def _refresh_remote(self, live: Sequence[Record]) -> None:
+        """A recording whose audio is still on the server follows the server's later
+        versions when it ends there (deleted, or failed): nothing left to download."""
+        ended = [c for c in live if c["record"]["state"] in _PULLED - _AUDIO_STATES]
+        if not ended:
+            return
+        self.c.exec_driver_sql(
+            "UPDATE recordings SET state = ?, file_name = NULL, problem = ?, deleted_at = ?,"
+            " deleted_reason = ?, upload_state = 'synced', updated_at = ?"
+            " WHERE uuid = ? AND upload_state = 'remote'",
+            [
+                (
+                    c["record"]["state"],
+                    c["record"].get("problem") or "",
+                    to_stored_time(c["record"].get("deleted_at")),
+                    c["record"].get("deleted_reason") or "",
+                    to_stored_time(c["updated_at"]),
+                    c["uuid"],
+                )
+                for c in ended
+            ],
+        )
+
+    # ---------------------------------------------------------------- deferred
+
+    def defer(self, change: Record) -> None:
+        """Keep a change whose reference has not arrived yet (``models.SyncDeferred``)."""
+        self.c.exec_driver_sql(
+            "INSERT INTO sync_deferred (record_type, uuid, change) VALUES (?, ?, ?)"
+            " ON CONFLICT (record_type, uuid) DO UPDATE SET change = excluded.change",
+            (change["type"], change["uuid"], json.dumps(change)),
+        )
+
+    def retry_deferred(self) -> None:
+        """Apply the deferred changes again (after a page: their references may be here
+        now); those still missing a reference are deferred again."""
+        rows = self.c.exec_driver_sql("SELECT change FROM sync_deferred").all()
+        if not rows:
+            return
+        self.c.exec_driver_sql("DELETE FROM sync_deferred")
+        self.apply([json.loads(row[0]) for row in rows])
 
     def _recorded_calls(self, call_ids: Iterable[int]) -> set[int]:
         wanted = sorted(set(call_ids))

@@ -141,8 +141,9 @@ class SyncEngine:
 
     def _bulk_pull(self, first_page: dict[str, Any]) -> bool:
         """Bulk mode (db/bulk_load.py) when more than a page is coming into a database with
-        few people (a new computer): rebuilding the indexes at the end costs less than
-        writing them in random order. A catch-up into a full database never takes it."""
+        few people (a new computer, or a long catch-up of a small one): rebuilding the
+        indexes at the end costs less than writing them in random order. A database with
+        10,000 people or more never takes it."""
         if not first_page["has_more"]:
             return False
         with self.engine.connect() as connection:
@@ -159,7 +160,10 @@ class SyncEngine:
         """One page and the cursor after it, in one transaction."""
         changes = page["changes"]
         with batch() as connection:
-            applied = Applier(connection, me.email).apply(changes)
+            applier = Applier(connection, me.email)
+            applier.apply(changes)
+            applier.retry_deferred()
+            applied = applier.applied
             connection.exec_driver_sql(
                 "UPDATE sync_state SET cursor = ? WHERE id = 1", (int(page["next_cursor"]),)
             )
@@ -176,6 +180,7 @@ class SyncEngine:
                 return int(row[2])
             # another user may write what this one could not (an admin after a rep)
             connection.exec_driver_sql("UPDATE outbox SET error = '' WHERE error != ''")
+            connection.exec_driver_sql("DELETE FROM sync_deferred")  # the feed starts again
             connection.exec_driver_sql(
                 "INSERT INTO sync_state (id, server_url, user_email, cursor, last_error)"
                 " VALUES (1, ?, ?, 0, '') ON CONFLICT (id) DO UPDATE SET"

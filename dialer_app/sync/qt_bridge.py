@@ -6,6 +6,8 @@ touched on the GUI thread.
 
 from __future__ import annotations
 
+import threading
+
 from PySide6.QtCore import QObject, Signal
 
 from dialer_app.sync.engine import SyncEngine, SyncReport
@@ -21,17 +23,20 @@ class SyncBridge(QObject):
         super().__init__(parent)
         self.worker: SyncWorker | None = None
         self._engine: SyncEngine | None = None
+        self._lock = threading.Lock()
         self.role = ""
         """The user's role on the server ("rep", "admin"); "" until the first answer."""
 
     def start(self, engine: SyncEngine, *, interval_s: float = 30.0) -> None:
-        """Start the worker thread (callable from any thread)."""
-        self.stop()
-        self._engine = engine
-        self.worker = SyncWorker(
-            engine, self._on_status, interval_s=interval_s, on_report=self._on_report
-        )
-        self.worker.start()
+        """Start the worker thread (callable from any thread; two settings changes in a
+        row start one after the other)."""
+        with self._lock:
+            self._stop()
+            self._engine = engine
+            self.worker = SyncWorker(
+                engine, self._on_status, interval_s=interval_s, on_report=self._on_report
+            )
+            self.worker.start()
 
     def retry(self) -> None:
         if self.worker is not None:
@@ -42,20 +47,23 @@ class SyncBridge(QObject):
             self.worker.nudge()
 
     def stop(self) -> None:
-        """Stop the worker, then close its engine's connections to the server (a restart
-        after a settings change builds a new engine)."""
+        """Stop the worker; it closes its engine's connections to the server as it ends (a
+        restart after a settings change builds a new engine)."""
+        with self._lock:
+            self._stop()
+
+    def _stop(self) -> None:
         if self.worker is not None:
             self.worker.stop()
             self.worker = None
-        if self._engine is not None:
-            self._engine.close()
-            self._engine = None
+        self._engine = None
 
     def _on_status(self, status: SyncStatus) -> None:
         self.status_changed.emit(status)
 
     def _on_report(self, report: SyncReport) -> None:
-        if self._engine is not None:
-            self.role = self._engine.me().role  # known after a pass: no request here
+        engine = self._engine
+        if engine is not None:
+            self.role = engine.me().role  # known after a pass: no request here
         if report.settings_changed:
             self.team_settings_changed.emit()

@@ -77,6 +77,13 @@ class SyncWorker:
             self._thread.join(timeout)
 
     def _run(self) -> None:
+        try:
+            self._passes()
+        finally:
+            # here, on the thread that uses them: stop() may return (timeout) mid-pass
+            self._engine.close()
+
+    def _passes(self) -> None:
         offline_since: datetime | None = None
         while not self._stopping.is_set():
             wait = self._interval_s

@@ -6,10 +6,16 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import select
 
+import dialer_app.sync.engine as sync_engine
 from dialer_app.db.calls_reader import CallsReader
+from dialer_app.db.models import Call, Recording, RecordingState
 from dialer_app.db.recordings_reader import RecordingsReader
 from dialer_app.domain.recording_status import ON_SERVER, READY, recording_summary
 from dialer_app.sync.push import push_outbox
@@ -96,3 +102,103 @@ def test_audio_that_does_not_match_its_checksum_is_never_put_in_place(
     assert not (new.recordings_dir / f"{call}.wav").exists()
     assert not list(new.recordings_dir.glob("*.part"))
     assert _recording_state(new, call) == ON_SERVER  # tried again at the next pass
+
+
+def test_a_recording_whose_call_comes_on_a_later_page_still_arrives(
+    server: Server, make_client: Callable[[str], Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The feed orders records by their latest write, and the log is saved after the
+    recording: the recording comes first. With one change per page, it waits for its call."""
+    old = make_client("pager")
+    call = log_call(old.database, notes="First notes")
+    recording = add_recording(old.database, old.recordings_dir, call, SIZE)
+    old_sync = old.sync_engine(server.base_url, server.tokens["rep"])
+    assert old_sync.run_once().uploaded == 1
+    with old.database.sessions.begin() as session:
+        saved = session.scalars(select(Call).where(Call.uuid == call)).one()
+        saved.notes = "Notes saved after the recording"
+    old_sync.run_once()
+
+    monkeypatch.setattr(sync_engine, "PAGE", 1)
+    new = make_client("paged")
+    new.sync_engine(server.base_url, server.tokens["rep"]).run_once()
+    assert _recording_state(new, call) == READY
+    assert (new.recordings_dir / f"{call}.wav").read_bytes() == (
+        old.recordings_dir / f"{call}.wav"
+    ).read_bytes()
+    assert scalar(new.database, "SELECT count(*) FROM sync_deferred") == 0
+    assert scalar(new.database, "SELECT uuid FROM recordings WHERE uuid = ?", recording)
+
+
+def test_a_recording_deleted_while_it_downloads_never_comes_back_as_a_file(
+    server: Server, make_client: Callable[[str], Client]
+) -> None:
+    old = make_client("kept")
+    call = log_call(old.database, notes="Retention")
+    recording = add_recording(old.database, old.recordings_dir, call, SIZE)
+    assert old.sync_engine(server.base_url, server.tokens["rep"]).run_once().uploaded == 1
+
+    new = make_client("racing")
+    new_sync = new.sync_engine(server.base_url, server.tokens["rep"])
+    real_download = new_sync.api.download
+
+    def download_while_retention_deletes(path: str, target: Path, progress: Any) -> bool:
+        found = real_download(path, target, progress)
+        if recording in path:  # the retention rule, on its own thread, meanwhile
+            with new.database.engine.begin() as connection:
+                connection.exec_driver_sql(
+                    "UPDATE recordings SET state = 'deleted', file_name = NULL,"
+                    " deleted_at = '2026-12-05 08:00:00.000000' WHERE uuid = ?",
+                    (recording,),
+                )
+        return found
+
+    new_sync.api.download = download_while_retention_deletes  # type: ignore[method-assign]
+    new_sync.run_once()
+    assert not (new.recordings_dir / f"{call}.wav").exists()
+    assert not list(new.recordings_dir.glob("*.part"))
+    assert _recording_state(new, call) == "deleted"
+
+
+def test_a_recording_deleted_on_the_old_laptop_before_its_upload_ends_the_wait(
+    server: Server, make_client: Callable[[str], Client]
+) -> None:
+    old = make_client("deleter")
+    call = log_call(old.database, notes="Deleted before upload")
+    add_recording(old.database, old.recordings_dir, call, SIZE)
+    old_sync = old.sync_engine(server.base_url, server.tokens["rep"])
+    push_outbox(old.database.engine, old_sync.api, "rep@acme.test", lambda _d, _t: None)
+
+    new = make_client("waiter")
+    new_sync = new.sync_engine(server.base_url, server.tokens["rep"])
+    new_sync.run_once()
+    assert _recording_state(new, call) == ON_SERVER
+
+    with old.database.sessions.begin() as session:  # the rep deletes it there
+        row = session.scalars(
+            select(Recording).join(Call, Call.id == Recording.call_id).where(Call.uuid == call)
+        ).one()
+        row.state, row.file_name = RecordingState.DELETED, None
+        row.deleted_at, row.deleted_reason = datetime.now(UTC), "Deleted by you on 5 Dec"
+    push_outbox(old.database.engine, old_sync.api, "rep@acme.test", lambda _d, _t: None)
+    new_sync.run_once()
+    assert _recording_state(new, call) == "deleted"
+    assert recording_summary("deleted", deleted_reason="Deleted by you on 5 Dec") == (
+        "Recording deleted: Deleted by you on 5 Dec"
+    )
+
+
+def test_dialer_app_sync_downloads_a_recording_and_says_so(
+    server: Server, make_client: Callable[[str], Client], tmp_path: Path
+) -> None:
+    from tests.sync.test_worker_and_cli import _cli
+
+    old = make_client("cli-source")
+    call = log_call(old.database, notes="For the command line")
+    add_recording(old.database, old.recordings_dir, call, SIZE)
+    assert old.sync_engine(server.base_url, server.tokens["rep"]).run_once().uploaded == 1
+    done = _cli(tmp_path / "cli-laptop", server, server.tokens["rep"])
+    assert done.returncode in {0, 1}, done.stdout + done.stderr  # 1: shipped lists refused
+    assert "Traceback" not in done.stderr
+    assert "Downloading recordings (bytes):" in done.stdout
+    assert " downloaded." in done.stdout and " 0 downloaded." not in done.stdout
