@@ -57,6 +57,11 @@ def _ignore(_progress: Progress) -> None:
     pass
 
 
+def _phase(progress: ProgressCallback, phase: str) -> Callable[[int, int], None]:
+    """A (done, total) callback that reports as ``phase``."""
+    return lambda done, total: progress(Progress(phase, done, total))
+
+
 @contextlib.contextmanager
 def _transaction(writer: BulkWriter) -> Iterator[Connection]:
     """A bulk-mode batch as one transaction, committed on the way out (as ``engine.begin``)."""
@@ -89,24 +94,16 @@ class SyncEngine:
         me = self.me()
         cursor = self._start(me)
         report = SyncReport()
-        pushed = push_outbox(
-            self.engine, self.api, me.email, lambda d, t: progress(Progress("push", d, t))
-        )
+        pushed = push_outbox(self.engine, self.api, me.email, _phase(progress, "push"))
         report.pushed, report.refused = pushed.pushed, list(pushed.refused)
         self._pull(me, cursor, report, progress)
         uploads = upload_pending(
-            self.engine,
-            self.api,
-            self.recordings_dir,
-            lambda d, t: progress(Progress("upload", d, t)),
+            self.engine, self.api, self.recordings_dir, _phase(progress, "upload")
         )
         report.uploaded = uploads.uploaded
         report.refused += uploads.failed
         downloads = download_remote(
-            self.engine,
-            self.api,
-            self.recordings_dir,
-            lambda d, t: progress(Progress("download", d, t)),
+            self.engine, self.api, self.recordings_dir, _phase(progress, "download")
         )
         report.downloaded = downloads.downloaded
         report.refused += downloads.failed

@@ -38,6 +38,17 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         server.stop()
 
 
+def _uploaded(
+    server: Server, make_client: Callable[[str], Client], name: str, notes: str
+) -> tuple[Client, str, str]:
+    """An old laptop with a recorded call, synced (audio uploaded): (client, call, recording)."""
+    old = make_client(name)
+    call = log_call(old.database, notes=notes)
+    recording = add_recording(old.database, old.recordings_dir, call, SIZE)
+    assert old.sync_engine(server.base_url, server.tokens["rep"]).run_once().uploaded == 1
+    return old, call, recording
+
+
 def _recording_state(client: Client, call_uuid: str) -> str:
     reader = CallsReader(client.database.path)
     try:
@@ -89,10 +100,7 @@ def test_a_recording_made_on_the_old_laptop_plays_on_the_new_one(
 def test_audio_that_does_not_match_its_checksum_is_never_put_in_place(
     server: Server, make_client: Callable[[str], Client]
 ) -> None:
-    old = make_client("recorder")
-    call = log_call(old.database, notes="Tampered on the server")
-    recording = add_recording(old.database, old.recordings_dir, call, SIZE)
-    assert old.sync_engine(server.base_url, server.tokens["rep"]).run_once().uploaded == 1
+    _old, call, recording = _uploaded(server, make_client, "recorder", "Tampered on the server")
     [stored] = server.recordings_dir.glob(f"*/{recording}.wav")
     stored.write_bytes(b"\0" * SIZE)  # same size, other bytes: a damaged disk on the server
 
@@ -133,10 +141,7 @@ def test_a_recording_whose_call_comes_on_a_later_page_still_arrives(
 def test_a_recording_deleted_while_it_downloads_never_comes_back_as_a_file(
     server: Server, make_client: Callable[[str], Client]
 ) -> None:
-    old = make_client("kept")
-    call = log_call(old.database, notes="Retention")
-    recording = add_recording(old.database, old.recordings_dir, call, SIZE)
-    assert old.sync_engine(server.base_url, server.tokens["rep"]).run_once().uploaded == 1
+    _old, call, recording = _uploaded(server, make_client, "kept", "Retention")
 
     new = make_client("racing")
     new_sync = new.sync_engine(server.base_url, server.tokens["rep"])
@@ -193,10 +198,7 @@ def test_dialer_app_sync_downloads_a_recording_and_says_so(
 ) -> None:
     from tests.sync.test_worker_and_cli import _cli
 
-    old = make_client("cli-source")
-    call = log_call(old.database, notes="For the command line")
-    add_recording(old.database, old.recordings_dir, call, SIZE)
-    assert old.sync_engine(server.base_url, server.tokens["rep"]).run_once().uploaded == 1
+    _old, _call, _recording = _uploaded(server, make_client, "cli-source", "For the command line")
     done = _cli(tmp_path / "cli-laptop", server, server.tokens["rep"])
     assert done.returncode in {0, 1}, done.stdout + done.stderr  # 1: shipped lists refused
     assert "Traceback" not in done.stderr
