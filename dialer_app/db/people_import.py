@@ -463,10 +463,7 @@ _NUMBER_COLUMNS = (
 
 _PHONE_FIELDS = _NUMBER_COLUMNS[4:]
 """What ``_phone_values`` gives; the first four columns are the row's own."""
-
-
-def _insert_sql(table: str, columns: Sequence[str]) -> str:
-    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+_ACCOUNT_COLUMNS = ("id", "uuid", "created_at", "updated_at", "name")
 
 
 @dataclass
@@ -514,7 +511,7 @@ class _NewRows:
                 if account_id is None:
                     account_id = first_account_id + len(accounts)
                     account_ids[key] = new_accounts[key] = account_id
-                    accounts.append((account_id, new_uuid(), stamp, stamp, imported.account))
+                    accounts.append((account_id, new_uuid(), imported.account))
             custom = json.dumps(imported.custom, ensure_ascii=False) if imported.custom else "{}"
             people.append(
                 (
@@ -529,17 +526,7 @@ class _NewRows:
                 )
             )
             for position, phone in enumerate(imported.phones):
-                numbers.append(
-                    (
-                        next(uuids),
-                        person.id,
-                        _KINDS[phone.kind],
-                        phone.e164,
-                        phone.extension,
-                        phone.original,
-                        position,
-                    )
-                )
+                numbers.append((next(uuids), person.id, *_phone_values(phone, position)))
         return cls(first_id, first_account_id, stamp, people, numbers, accounts, new_accounts)
 
 
@@ -564,8 +551,8 @@ def _insert_new(
         if rows is None or (rows.first_id, rows.first_account_id) != (first_id, first_account):
             rows = _NewRows.build(index, new, first_id, first_account)
         if rows.accounts:
-            account_columns = ("id", "uuid", "created_at", "updated_at", "name")
-            cursor.executemany(_insert_sql("accounts", account_columns), rows.accounts)
+            accounts_sql = _bulk_insert_sql("accounts", _ACCOUNT_COLUMNS, rows.stamp)
+            cursor.executemany(accounts_sql, rows.accounts)
             enqueue_many(cursor, "account", (row[1] for row in rows.accounts))  # sync outbox
         cursor.executemany(_bulk_insert_sql("people", _PERSON_COLUMNS, rows.stamp), rows.people)
         number_sql = _bulk_insert_sql("phone_numbers", _NUMBER_COLUMNS, rows.stamp)
@@ -578,30 +565,16 @@ def _insert_new(
     return rows
 
 
-_COMPUTED = {"do_not_contact": "0", "digits": "substr(?{e164}, 2)"}
-"""Columns a bulk insert computes in SQL rather than binding per row (binding is most of
-``executemany``'s own cost): new people may be called; digits are the E.164 after "+"."""
-
-
 @functools.lru_cache(maxsize=8)  # a stamp per batch
 def _bulk_insert_sql(table: str, columns: Sequence[str], stamp: str) -> str:
-    """INSERT of ``columns`` binding only the per-row values, in column order (numbered
-    parameters, so ``digits`` reuses the bound E.164); the timestamps are the batch's."""
+    """INSERT of ``columns`` binding the per-row values in column order. What is the same
+    for the whole batch is written into the SQL instead of bound on every row (binding is
+    most of ``executemany``'s own cost): the timestamps, the batch's ``stamp``, and
+    ``do_not_contact`` (new people may be called)."""
     assert "'" not in stamp  # a timestamp the app made: digits and separators
-    bound = [c for c in columns if c not in _COMPUTED and c not in _STAMPED]
-    number = {column: position + 1 for position, column in enumerate(bound)}
-    values = [
-        f"'{stamp}'"
-        if column in _STAMPED
-        else _COMPUTED[column].format(e164=number.get("e164"))
-        if column in _COMPUTED
-        else f"?{number[column]}"
-        for column in columns
-    ]
+    constant = {"created_at": f"'{stamp}'", "updated_at": f"'{stamp}'", "do_not_contact": "0"}
+    values = [constant.get(column, "?") for column in columns]
     return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(values)})"
-
-
-_STAMPED = frozenset({"created_at", "updated_at"})
 
 
 def _timestamp() -> str:
