@@ -14,7 +14,7 @@ from pathlib import Path
 from dialer_app.db.people_search import escape_like
 from dialer_app.db.readonly import connect_read_only
 from dialer_app.domain.phone import digits_only
-from dialer_app.domain.recording_status import PLAYABLE_STATES, SHOWN_STATE_SQL
+from dialer_app.domain.recording_status import PLAYABLE_SQL, SHOWN_STATE_SQL
 
 
 @dataclass(frozen=True)
@@ -64,9 +64,7 @@ JOIN calls c ON c.id = r.call_id
 LEFT JOIN people p ON p.id = c.person_id
 LEFT JOIN dispositions d ON d.id = c.disposition_id
 """
-_PLAYABLE = "r.upload_state != 'remote' AND r.state IN ({})".format(
-    ", ".join(f"'{s}'" for s in PLAYABLE_STATES)
-)
+_PLAYABLE = f"r.upload_state != 'remote' AND r.state IN ({PLAYABLE_SQL})"
 _TEXT_MATCH = (
     "(trim(p.first_name || ' ' || p.last_name) LIKE :{n} ESCAPE '\\'"
     " OR c.number_e164 LIKE :{n} ESCAPE '\\' OR d.name LIKE :{n} ESCAPE '\\'"

@@ -26,8 +26,10 @@ LISTEN = "Listen to Recording"
 NO_RECORDING = "No Recording"  # seed 001's words on the Calls page
 
 
+PLAYABLE_SQL = ", ".join(f"'{state}'" for state in PLAYABLE_STATES)
+"""``PLAYABLE_STATES`` as an SQL list, for ``state IN (...)``."""
 SHOWN_STATE_SQL = (
-    f"CASE WHEN r.upload_state = 'remote' AND r.state IN ('{READY}', '{REPAIRED}')"
+    f"CASE WHEN r.upload_state = 'remote' AND r.state IN ({PLAYABLE_SQL})"
     f" THEN '{ON_SERVER}' ELSE r.state END"
 )
 """The readers' state column: a recording whose audio is still on the server is shown as

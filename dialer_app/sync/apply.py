@@ -24,6 +24,7 @@ from typing import Any, ClassVar
 from sqlalchemy import Connection
 
 from dialer_app.db.models import utc_now
+from dialer_app.domain.recording_status import DELETED, FAILED, PLAYABLE_STATES
 from dialer_app.sync.serialise import CALL_COLUMNS, CALL_TIMES, read_records
 from dialer_app.sync.wire import execute_many, parse_time, to_stored_time
 
@@ -67,8 +68,8 @@ TABLES = {
 }
 
 
-_AUDIO_STATES = frozenset({"ready", "repaired"})
-_PULLED = _AUDIO_STATES | {"failed", "deleted"}
+_AUDIO_STATES = frozenset(PLAYABLE_STATES)
+_PULLED = _AUDIO_STATES | {FAILED, DELETED}
 """Recording states taken from the server ("recording": still being written elsewhere)."""
 _RECORDING_COLUMNS = (
     "uuid",

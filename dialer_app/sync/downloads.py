@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from dialer_app.domain.recording_status import PLAYABLE_SQL
 from dialer_app.sync.client import ServerApi, ServerRefused
 
 Progress = Callable[[int, int], None]
@@ -24,7 +25,7 @@ PASS_BUDGET_BYTES = 200 * 1024 * 1024
 
 _REMOTE_SQL = (
     "SELECT uuid, file_name, size_bytes, sha256 FROM recordings"
-    " WHERE upload_state = 'remote' AND state IN ('ready', 'repaired')"
+    f" WHERE upload_state = 'remote' AND state IN ({PLAYABLE_SQL})"
     " AND file_name IS NOT NULL AND deleted_at IS NULL ORDER BY id"
 )
 
@@ -98,7 +99,7 @@ def _put_in_place(engine: Engine, uuid: str, partial: Path, target: Path) -> boo
     with engine.begin() as connection:
         result = connection.exec_driver_sql(
             "UPDATE recordings SET upload_state = 'synced' WHERE uuid = ?"
-            " AND upload_state = 'remote' AND state IN ('ready', 'repaired')"
+            f" AND upload_state = 'remote' AND state IN ({PLAYABLE_SQL})"
             " AND deleted_at IS NULL",
             (uuid,),
         )

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from dialer_app.domain.recording_status import PLAYABLE_SQL
 from dialer_app.sync.client import Offline, ServerApi, ServerRefused
 
 CHUNK = 4 * 1024 * 1024
@@ -29,7 +30,7 @@ class UploadReport:
 
 _PENDING_SQL = (
     "SELECT r.uuid, r.file_name, r.size_bytes FROM recordings r"
-    " WHERE r.upload_state = 'pending' AND r.state IN ('ready', 'repaired')"
+    f" WHERE r.upload_state = 'pending' AND r.state IN ({PLAYABLE_SQL})"
     " AND r.sha256 IS NOT NULL AND r.file_name IS NOT NULL AND r.deleted_at IS NULL"
     " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.record_type = 'recording'"
     " AND o.uuid = r.uuid) ORDER BY r.id"
