@@ -5,7 +5,7 @@ uploaded it, checks it against its SHA-256, and only then does it play."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from dialer_app.db.recordings_reader import RecordingsReader
 from dialer_app.domain.recording_status import ON_SERVER, READY, recording_summary
 from dialer_app.sync.push import push_outbox
 from tests.server.conftest import Server
-from tests.sync.conftest import Client, start_team_server
+from tests.sync.conftest import Client
 from tests.sync.helpers import add_recording, log_call, scalar
 
 pytestmark = pytest.mark.slow
@@ -28,24 +28,14 @@ pytestmark = pytest.mark.slow
 SIZE = 300_000
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """A server of this module's own: a new computer pulls every recording of the rep."""
-    server = start_team_server(tmp_path_factory.mktemp("download-server"))
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
 def _uploaded(
-    server: Server, make_client: Callable[[str], Client], name: str, notes: str
+    team_server: Server, make_client: Callable[[str], Client], name: str, notes: str
 ) -> tuple[Client, str, str]:
     """An old laptop with a recorded call, synced (audio uploaded): (client, call, recording)."""
     old = make_client(name)
     call = log_call(old.database, notes=notes)
     recording = add_recording(old.database, old.recordings_dir, call, SIZE)
-    assert old.sync_engine(server.base_url, server.tokens["rep"]).run_once().uploaded == 1
+    assert old.sync_engine(team_server.base_url, team_server.tokens["rep"]).run_once().uploaded == 1
     return old, call, recording
 
 
@@ -59,17 +49,17 @@ def _recording_state(client: Client, call_uuid: str) -> str:
 
 
 def test_a_recording_made_on_the_old_laptop_plays_on_the_new_one(
-    server: Server, make_client: Callable[[str], Client]
+    team_server: Server, make_client: Callable[[str], Client]
 ) -> None:
     old = make_client("old-laptop")
     call = log_call(old.database, notes="Recorded on the old laptop")
     recording = add_recording(old.database, old.recordings_dir, call, SIZE)
-    old_sync = old.sync_engine(server.base_url, server.tokens["rep"])
+    old_sync = old.sync_engine(team_server.base_url, team_server.tokens["rep"])
     # the metadata reaches the server before the audio does
     push_outbox(old.database.engine, old_sync.api, "rep@acme.test", lambda _d, _t: None)
 
     new = make_client("new-laptop")
-    new_sync = new.sync_engine(server.base_url, server.tokens["rep"])
+    new_sync = new.sync_engine(team_server.base_url, team_server.tokens["rep"])
     report = new_sync.run_once()
     assert report.downloaded == 0  # not uploaded yet: waits, no error
     assert not any("recording" in line for line in report.refused)
@@ -98,14 +88,16 @@ def test_a_recording_made_on_the_old_laptop_plays_on_the_new_one(
 
 
 def test_audio_that_does_not_match_its_checksum_is_never_put_in_place(
-    server: Server, make_client: Callable[[str], Client]
+    team_server: Server, make_client: Callable[[str], Client]
 ) -> None:
-    _old, call, recording = _uploaded(server, make_client, "recorder", "Tampered on the server")
-    [stored] = server.recordings_dir.glob(f"*/{recording}.wav")
+    _old, call, recording = _uploaded(
+        team_server, make_client, "recorder", "Tampered on the server"
+    )
+    [stored] = team_server.recordings_dir.glob(f"*/{recording}.wav")
     stored.write_bytes(b"\0" * SIZE)  # same size, other bytes: a damaged disk on the server
 
     new = make_client("second")
-    report = new.sync_engine(server.base_url, server.tokens["rep"]).run_once()
+    report = new.sync_engine(team_server.base_url, team_server.tokens["rep"]).run_once()
     assert any("does not match its checksum" in line for line in report.refused)
     assert not (new.recordings_dir / f"{call}.wav").exists()
     assert not list(new.recordings_dir.glob("*.part"))
@@ -113,14 +105,14 @@ def test_audio_that_does_not_match_its_checksum_is_never_put_in_place(
 
 
 def test_a_recording_whose_call_comes_on_a_later_page_still_arrives(
-    server: Server, make_client: Callable[[str], Client], monkeypatch: pytest.MonkeyPatch
+    team_server: Server, make_client: Callable[[str], Client], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The feed orders records by their latest write, and the log is saved after the
     recording: the recording comes first. With one change per page, it waits for its call."""
     old = make_client("pager")
     call = log_call(old.database, notes="First notes")
     recording = add_recording(old.database, old.recordings_dir, call, SIZE)
-    old_sync = old.sync_engine(server.base_url, server.tokens["rep"])
+    old_sync = old.sync_engine(team_server.base_url, team_server.tokens["rep"])
     assert old_sync.run_once().uploaded == 1
     with old.database.sessions.begin() as session:
         saved = session.scalars(select(Call).where(Call.uuid == call)).one()
@@ -129,7 +121,7 @@ def test_a_recording_whose_call_comes_on_a_later_page_still_arrives(
 
     monkeypatch.setattr(sync_engine, "PAGE", 1)
     new = make_client("paged")
-    new.sync_engine(server.base_url, server.tokens["rep"]).run_once()
+    new.sync_engine(team_server.base_url, team_server.tokens["rep"]).run_once()
     assert _recording_state(new, call) == READY
     assert (new.recordings_dir / f"{call}.wav").read_bytes() == (
         old.recordings_dir / f"{call}.wav"
@@ -139,12 +131,12 @@ def test_a_recording_whose_call_comes_on_a_later_page_still_arrives(
 
 
 def test_a_recording_deleted_while_it_downloads_never_comes_back_as_a_file(
-    server: Server, make_client: Callable[[str], Client]
+    team_server: Server, make_client: Callable[[str], Client]
 ) -> None:
-    _old, call, recording = _uploaded(server, make_client, "kept", "Retention")
+    _old, call, recording = _uploaded(team_server, make_client, "kept", "Retention")
 
     new = make_client("racing")
-    new_sync = new.sync_engine(server.base_url, server.tokens["rep"])
+    new_sync = new.sync_engine(team_server.base_url, team_server.tokens["rep"])
     real_download = new_sync.api.download
 
     def download_while_retention_deletes(path: str, target: Path, progress: Any) -> bool:
@@ -166,16 +158,16 @@ def test_a_recording_deleted_while_it_downloads_never_comes_back_as_a_file(
 
 
 def test_a_recording_deleted_on_the_old_laptop_before_its_upload_ends_the_wait(
-    server: Server, make_client: Callable[[str], Client]
+    team_server: Server, make_client: Callable[[str], Client]
 ) -> None:
     old = make_client("deleter")
     call = log_call(old.database, notes="Deleted before upload")
     add_recording(old.database, old.recordings_dir, call, SIZE)
-    old_sync = old.sync_engine(server.base_url, server.tokens["rep"])
+    old_sync = old.sync_engine(team_server.base_url, team_server.tokens["rep"])
     push_outbox(old.database.engine, old_sync.api, "rep@acme.test", lambda _d, _t: None)
 
     new = make_client("waiter")
-    new_sync = new.sync_engine(server.base_url, server.tokens["rep"])
+    new_sync = new.sync_engine(team_server.base_url, team_server.tokens["rep"])
     new_sync.run_once()
     assert _recording_state(new, call) == ON_SERVER
 
@@ -194,12 +186,14 @@ def test_a_recording_deleted_on_the_old_laptop_before_its_upload_ends_the_wait(
 
 
 def test_dialer_app_sync_downloads_a_recording_and_says_so(
-    server: Server, make_client: Callable[[str], Client], tmp_path: Path
+    team_server: Server, make_client: Callable[[str], Client], tmp_path: Path
 ) -> None:
     from tests.sync.test_worker_and_cli import _cli
 
-    _old, _call, _recording = _uploaded(server, make_client, "cli-source", "For the command line")
-    done = _cli(tmp_path / "cli-laptop", server, server.tokens["rep"])
+    _old, _call, _recording = _uploaded(
+        team_server, make_client, "cli-source", "For the command line"
+    )
+    done = _cli(tmp_path / "cli-laptop", team_server, team_server.tokens["rep"])
     assert done.returncode in {0, 1}, done.stdout + done.stderr  # 1: shipped lists refused
     assert "Traceback" not in done.stderr
     assert "Downloading recordings (bytes):" in done.stdout
