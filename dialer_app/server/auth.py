@@ -47,13 +47,9 @@ def new_token() -> str:
     return TOKEN_PREFIX + secrets.token_urlsafe(32)
 
 
-def issue_token(session: Session, user: User) -> str:
-    """A new token for ``user``; the caller shows it once, the database keeps its hash."""
-    return issue_token_row(session, user)[1]
-
-
-def issue_token_row(session: Session, user: User) -> tuple[ApiToken, str]:
-    """A new token for ``user`` and its row (whose id an admin revokes it by)."""
+def issue_token(session: Session, user: User) -> tuple[ApiToken, str]:
+    """A new token for ``user`` and its row (whose id an admin revokes it by); the caller
+    shows the token once, the database keeps its hash."""
     token = new_token()
     row = ApiToken(user_id=user.id, token_hash=hash_token(token))
     session.add(row)
@@ -61,15 +57,16 @@ def issue_token_row(session: Session, user: User) -> tuple[ApiToken, str]:
     return row, token
 
 
-def create_user(session: Session, team: Team, email: str, role: Role) -> tuple[User, str]:
-    """A new user of ``team`` with a first token; raises UserExists for a taken email."""
+def create_user(session: Session, team: Team, email: str, role: Role) -> tuple[User, ApiToken, str]:
+    """A new user of ``team`` with a first token (its row and the token); raises UserExists
+    for a taken email."""
     email = email.strip().lower()
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise UserExists(f"{email} already has an account")
     user = User(team_id=team.id, email=email, role=role.value)
     session.add(user)
     session.flush()
-    return user, issue_token(session, user)
+    return user, *issue_token(session, user)
 
 
 def team_named(session: Session, name: str) -> Team:

@@ -108,7 +108,7 @@ def _create_user(database: Database, email: str, team_name: str | None, role: st
     try:
         with database.writes.begin() as session:
             team = team_named(session, team_name.strip())
-            user, token = create_user(session, team, email, Role(role))
+            user, _row, token = create_user(session, team, email, Role(role))
             summary = f"{user.email} ({user.role}) in team {team.name}"
     except UserExists as exc:
         print(f"dialer-app serve: {exc}", file=sys.stderr)

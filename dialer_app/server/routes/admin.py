@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from dialer_app.server.auth import EMAIL_PATTERN, UserExists, create_user, issue_token_row
+from dialer_app.server.auth import EMAIL_PATTERN, UserExists, create_user, issue_token
 from dialer_app.server.deps import Admin, AppServices, Caller
 from dialer_app.server.models import ApiToken, Role, Team, User
 from dialer_app.server.routes.records import ERRORS
@@ -75,9 +75,8 @@ def add_user(new: NewUser, principal: Admin, services: AppServices) -> IssuedTok
     try:
         with services.database.writes.begin() as session:
             team = session.get_one(Team, principal.team_id)
-            user, token = create_user(session, team, new.email, new.role)
-            token_id = session.scalars(select(ApiToken.id).where(ApiToken.user_id == user.id)).one()
-            issued = IssuedToken(user=_user_out(user), token=token, token_id=token_id)
+            user, row, token = create_user(session, team, new.email, new.role)
+            issued = IssuedToken(user=_user_out(user), token=token, token_id=row.id)
     except UserExists as exc:
         raise HTTPException(409, str(exc)) from exc
     except IntegrityError as exc:  # the same email added at the same moment by another admin
@@ -94,7 +93,7 @@ def add_token(
     """Another token for a user of the admin's team (a new laptop); earlier ones keep working."""
     with services.database.writes.begin() as session:
         user = _team_user(session, principal.team_id, user_id)
-        row, token = issue_token_row(session, user)
+        row, token = issue_token(session, user)
         return IssuedToken(user=_user_out(user), token=token, token_id=row.id)
 
 
