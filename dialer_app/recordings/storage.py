@@ -19,7 +19,7 @@ class RecordingFiles:
     root: Path
 
     def final(self, call_uuid: str) -> Path:
-        return self.root / f"{_checked(call_uuid)}.wav"
+        return self.root / final_name(call_uuid)
 
     def parts(self, call_uuid: str, *, one_sided: bool) -> RecordingParts:
         folder = self.root / "partial"
@@ -34,6 +34,11 @@ class RecordingFiles:
         """Create the folders; raises OSError (unwritable place) for the caller to report."""
         for folder in (self.root, self.root / "partial", self.root / "waveforms"):
             folder.mkdir(parents=True, exist_ok=True)
+
+
+def final_name(call_uuid: str) -> str:
+    """A call's finished recording's file name (also what the sync names a download)."""
+    return f"{_checked(call_uuid)}.wav"
 
 
 def _checked(call_uuid: str) -> str:

@@ -25,6 +25,7 @@ from sqlalchemy import Connection
 
 from dialer_app.db.models import utc_now
 from dialer_app.domain.recording_status import DELETED, FAILED, PLAYABLE_STATES
+from dialer_app.recordings.storage import final_name
 from dialer_app.sync.serialise import CALL_COLUMNS, CALL_TIMES, read_records
 from dialer_app.sync.wire import execute_many, parse_time, to_stored_time
 
@@ -597,7 +598,7 @@ class Applier:
                     r["state"],
                     _bool(r.get("one_sided")),
                     # named by the call's uuid as everywhere (never by what a server sends)
-                    f"{uuid_module.UUID(r['call_uuid'])}.wav" if audio else None,
+                    final_name(str(uuid_module.UUID(r["call_uuid"]))) if audio else None,
                     to_stored_time(r["started_at"]),
                     r.get("call_offset_s") or 0.0,
                     r.get("duration_s"),
